@@ -1,0 +1,80 @@
+package io.voltspike.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Option defaults from configuration, so every option is set the same three ways. Precedence, from
+ * strongest: the command-line flag; the environment variable {@code VOLTSPIKE_<KEY>}; the key in
+ * the properties file ({@code $VOLTSPIKE_CONFIG}, else {@code config/voltspike.properties} under
+ * {@code voltspike.home}); the built-in default. The key of {@code --detect-threshold} is {@code
+ * detect_threshold}. {@code config/voltspike.properties} documents every key.
+ */
+public final class ConfigDefaults implements IDefaultValueProvider {
+  private final Properties properties;
+  private final Map<String, String> env;
+
+  public ConfigDefaults(Properties properties, Map<String, String> env) {
+    this.properties = properties;
+    this.env = env;
+  }
+
+  public static ConfigDefaults fromEnvironment() {
+    Map<String, String> env = System.getenv();
+    Properties p = new Properties();
+    Path file = null;
+    if (env.containsKey("VOLTSPIKE_CONFIG")) {
+      file = Path.of(env.get("VOLTSPIKE_CONFIG"));
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("VOLTSPIKE_CONFIG names no file: " + file);
+      }
+    } else {
+      String home = System.getProperty("voltspike.home");
+      if (home != null) {
+        Path f = Path.of(home, "config", "voltspike.properties");
+        if (Files.isRegularFile(f)) {
+          file = f;
+        }
+      }
+    }
+    if (file != null) {
+      try (InputStream in = Files.newInputStream(file)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read configuration " + file, e);
+      }
+    }
+    return new ConfigDefaults(p, env);
+  }
+
+  /** The configuration key of an option: its longest name without dashes, '-' as '_'. */
+  public static String key(OptionSpec option) {
+    return option.longestName().replaceFirst("^-+", "").replace('-', '_').toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String defaultValue(ArgSpec arg) {
+    if (!(arg instanceof OptionSpec option)) {
+      return null;
+    }
+    String key = key(option);
+    String fromEnv = env.get("VOLTSPIKE_" + key.toUpperCase(Locale.ROOT));
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    String fromFile = properties.getProperty(key);
+    if (fromFile != null) {
+      return fromFile.strip();
+    }
+    return option.defaultValue();
+  }
+}

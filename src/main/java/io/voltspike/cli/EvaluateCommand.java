@@ -1,0 +1,108 @@
+package io.voltspike.cli;
+
+import io.voltspike.detect.Detectors;
+import io.voltspike.eval.EvaluationReport;
+import io.voltspike.eval.Evaluator;
+import io.voltspike.eval.HtmlReport;
+import io.voltspike.eval.TraceResult;
+import io.voltspike.io.Recording;
+import io.voltspike.io.Recordings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code voltspike evaluate}: detectors against ground truth. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare detectors with ground truth: detected spikes are matched one-to-one to true",
+      "spikes within the tolerance. Reports tp, fp, fn, precision, recall, F1,",
+      "accuracy = tp/(tp+fp+fn), false positives per second and the poster's sample-level",
+      "accuracy, per SNR band and family (simulated sets), overall, and per file."
+    })
+public final class EvaluateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin InputMixin input;
+  @Mixin DetectorMixin detectorOptions;
+
+  @Option(
+      names = "--detector",
+      defaultValue = "threshold",
+      split = ",",
+      description = "Detector name(s), comma-separated. Default: ${DEFAULT-VALUE}.")
+  List<String> detectors;
+
+  @Option(
+      names = "--tolerance-ms",
+      defaultValue = "2",
+      description =
+          "Matching tolerance (+-ms; 2 ms = +-2 samples at 1 kHz; 0 = exact sample)."
+              + " Default: ${DEFAULT-VALUE}.")
+  double toleranceMs;
+
+  @Option(names = "--json", description = "Also write the results as JSON to this file.")
+  Path json;
+
+  @Option(names = "--report", description = "Also write an HTML report with plots here.")
+  Path report;
+
+  @Option(names = "--per-file", description = "List every file in the table.")
+  boolean perFile;
+
+  @Override
+  public Integer call() throws Exception {
+    for (String d : detectors) {
+      Detectors.create(d, detectorOptions.options());
+    }
+    Evaluator ev = new Evaluator(toleranceMs);
+    List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
+    for (Recording r : recs) {
+      if (!r.hasTruth()) {
+        throw new IllegalArgumentException(
+            r.name() + ": has no ground-truth spikes (CSV spike column, poster NPY, NWB units)");
+      }
+    }
+    Map<String, List<TraceResult>> byDetector = new LinkedHashMap<>();
+    try (Progress bar = Progress.start("evaluate", (long) recs.size() * detectors.size())) {
+      for (String d : detectors) {
+        List<TraceResult> rs =
+            recs.parallelStream()
+                .map(
+                    r -> {
+                      TraceResult t =
+                          ev.evaluate(
+                              d, detectorOptions.options(), detectorOptions.explicitPeakSign(), r);
+                      bar.step();
+                      return t;
+                    })
+                .toList();
+        byDetector.put(d, rs);
+      }
+    }
+    EvaluationReport er = new EvaluationReport(toleranceMs, byDetector);
+    PrintWriter w = spec.commandLine().getOut();
+    w.print(er.table(perFile));
+    w.println("F1 by SNR band (Markdown):");
+    w.print(er.markdownF1BySnr());
+    if (json != null) {
+      er.writeJson(json);
+    }
+    if (report != null) {
+      Map<String, Recording> byName = new LinkedHashMap<>();
+      recs.forEach(r -> byName.put(r.name(), r));
+      HtmlReport.write(report, er, byName);
+      w.println("report: " + report.resolve("index.html"));
+    }
+    w.flush();
+    return 0;
+  }
+}

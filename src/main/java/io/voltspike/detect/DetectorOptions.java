@@ -1,0 +1,51 @@
+package io.voltspike.detect;
+
+import io.voltspike.signal.FeatureConfig;
+
+/**
+ * Options every detector understands, named as neuroscientists expect.
+ *
+ * @param detectThreshold spike threshold in noise units (robust sigma); {@code detect_threshold}
+ * @param peakSign which way spikes point; {@code peak_sign}
+ * @param refractoryMs two spikes closer than this are one event (the larger is kept)
+ * @param features the feature-extractor settings (sample rate included)
+ */
+public record DetectorOptions(
+    double detectThreshold, PeakSign peakSign, double refractoryMs, FeatureConfig features) {
+
+  public DetectorOptions {
+    if (!(detectThreshold > 0) || !Double.isFinite(detectThreshold)) {
+      throw new IllegalArgumentException("detect_threshold must be > 0, was " + detectThreshold);
+    }
+    if (!(refractoryMs > 0)) {
+      throw new IllegalArgumentException("refractory_ms must be > 0, was " + refractoryMs);
+    }
+  }
+
+  public static DetectorOptions defaults() {
+    return new DetectorOptions(4.0, PeakSign.POS, 2.0, FeatureConfig.defaults());
+  }
+
+  public DetectorOptions withPeakSign(PeakSign sign) {
+    return new DetectorOptions(detectThreshold, sign, refractoryMs, features);
+  }
+
+  public DetectorOptions withSampleRate(double sampleRateHz) {
+    FeatureConfig f = features;
+    FeatureConfig g =
+        new FeatureConfig(
+            sampleRateHz,
+            f.baselineWindowMs(),
+            f.noiseWindowMs(),
+            f.noiseDecimation(),
+            f.gaussianSigmaMs(),
+            f.highPassCutoffHz(),
+            f.medianWindowMs(),
+            f.maxGapMs());
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, g);
+  }
+
+  public int refractorySamples() {
+    return Math.max(1, (int) Math.round(refractoryMs * features.sampleRateHz() / 1000.0));
+  }
+}

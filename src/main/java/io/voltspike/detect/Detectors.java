@@ -1,0 +1,42 @@
+package io.voltspike.detect;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** The registry of detectors by name, so the CLI and the stream pick one the same way. */
+public final class Detectors {
+  private static final Map<String, Function<DetectorOptions, SpikeDetector>> FACTORIES =
+      new TreeMap<>();
+
+  static {
+    FACTORIES.put(ThresholdDetector.NAME, ThresholdDetector::new);
+    FACTORIES.put(VolPyDetector.NAME, VolPyDetector::new);
+  }
+
+  private Detectors() {}
+
+  /** Registers another detector (the U-Net module adds itself). */
+  public static synchronized void register(
+      String name, Function<DetectorOptions, SpikeDetector> factory) {
+    FACTORIES.put(name.toLowerCase(Locale.ROOT), factory);
+  }
+
+  public static synchronized Iterable<String> names() {
+    return FACTORIES.keySet();
+  }
+
+  /** A new detector; an unknown name is an error that lists the valid ones. */
+  public static synchronized SpikeDetector create(String name, DetectorOptions options) {
+    Function<DetectorOptions, SpikeDetector> f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
+    if (f == null) {
+      throw new IllegalArgumentException(
+          "unknown detector '"
+              + name
+              + "'; valid values: "
+              + String.join(", ", FACTORIES.keySet()));
+    }
+    return f.apply(options);
+  }
+}

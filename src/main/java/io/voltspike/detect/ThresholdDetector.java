@@ -1,0 +1,113 @@
+package io.voltspike.detect;
+
+import io.voltspike.signal.FeatureExtractor;
+import io.voltspike.signal.SlidingMedian;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The research poster's baseline: Gaussian-smoothed normalized signal against a robust k-sigma
+ * threshold, decided online. sigma is the running MAD of the smoothed signal itself (its noise is
+ * lower than the raw trace's), and a spike is a local maximum above k sigma with no larger sample
+ * within the refractory period.
+ */
+public final class ThresholdDetector implements SpikeDetector {
+  public static final String NAME = "threshold";
+  private static final int NOISE_WINDOW = 1000;
+  private static final int NOISE_DECIMATION = 2;
+
+  private final DetectorOptions options;
+  private final FeatureExtractor features;
+  private final SlidingMedian smoothedNoise = new SlidingMedian(NOISE_WINDOW);
+  private final PeakPicker picker;
+  private final float sign;
+  private final boolean both;
+  private long frames;
+  private SpikeSink current;
+
+  public ThresholdDetector(DetectorOptions options) {
+    this.options = options;
+    this.features = new FeatureExtractor(options.features());
+    this.picker = new PeakPicker(options.refractorySamples());
+    this.sign = options.peakSign().factor();
+    this.both = options.peakSign() == PeakSign.BOTH;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public long nextSampleIndex() {
+    return features.nextSampleIndex();
+  }
+
+  @Override
+  public int decisionLatencySamples() {
+    return features.delaySamples() + picker.delaySamples();
+  }
+
+  @Override
+  public void push(float[] samples, int offset, int length, SpikeSink sink) {
+    current = sink;
+    for (int i = 0; i < length; i++) {
+      features.push(sign * samples[offset + i], this::onFrame);
+    }
+  }
+
+  @Override
+  public void pushGap(long count, SpikeSink sink) {
+    current = sink;
+    features.pushGap(count, this::onFrame);
+  }
+
+  @Override
+  public void flush(SpikeSink sink) {
+    current = sink;
+    features.flush(this::onFrame);
+    picker.flush(sink);
+  }
+
+  private void onFrame(long index, float[] frame, boolean imputed) {
+    if (index != picker.nextIndex()) {
+      picker.flush(current);
+      picker.reset(index);
+    }
+    float g = frame[1];
+    float a = both ? Math.abs(g) : g;
+    if (!imputed && frames++ % NOISE_DECIMATION == 0) {
+      smoothedNoise.push(Math.abs(g));
+    }
+    double sigma = smoothedNoise.median() / 0.6744897501960817;
+    double threshold = sigma > 0 ? options.detectThreshold() * sigma : Double.POSITIVE_INFINITY;
+    picker.push(imputed ? Double.NEGATIVE_INFINITY : a, threshold, current);
+  }
+
+  @Override
+  public byte[] snapshot() {
+    byte[] fx = features.snapshot();
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            64
+                + fx.length
+                + smoothedNoise.serializedSize()
+                + PeakPicker.bytes(picker.delaySamples()));
+    b.putInt(fx.length).put(fx);
+    b.putLong(frames);
+    smoothedNoise.writeTo(b);
+    picker.writeTo(b);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  @Override
+  public void restore(byte[] state) {
+    ByteBuffer b = ByteBuffer.wrap(state);
+    byte[] fx = new byte[b.getInt()];
+    b.get(fx);
+    features.restore(fx);
+    frames = b.getLong();
+    smoothedNoise.readFrom(b);
+    picker.readFrom(b);
+  }
+}

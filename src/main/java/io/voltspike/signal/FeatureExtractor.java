@@ -1,0 +1,305 @@
+package io.voltspike.signal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Per-neuron streaming extractor of the five feature channels the detectors and the U-Net read.
+ *
+ * <p>Every input sample goes through the same steps, so a trace fed whole, in chunks or one sample
+ * at a time gives bit-identical frames:
+ *
+ * <ol>
+ *   <li><b>normalized</b>: {@code z = (x - baseline) / sigma}, the baseline a trailing running
+ *       median ({@code baselineWindowMs}, removes bleaching and drift), sigma the robust noise
+ *       level {@code median(|x[t]-x[t-1]|) / (0.6745 sqrt 2)} over a trailing window. z is in noise
+ *       units.
+ *   <li><b>gaussian</b>: z smoothed by a centred, truncated Gaussian.
+ *   <li><b>highpass</b>: z through a causal first-order high-pass.
+ *   <li><b>derivative</b>: central difference of the smoothed signal.
+ *   <li><b>median</b>: z through a centred median filter.
+ * </ol>
+ *
+ * <p>The centred filters make the output lag the input by a fixed {@link #delaySamples()}: the
+ * frame of sample t is emitted when sample t + delay arrives (or on {@link #flush}). At the start
+ * of a segment the first value is replicated backwards; at a flush the last one forwards.
+ *
+ * <p><b>Missing data policy.</b> A NaN or infinite sample, and each sample of a gap of at most
+ * {@code maxGapMs}, is replaced by the last finite sample (hold), flagged {@code imputed}, and kept
+ * out of the baseline and noise estimates, so it never poisons them. A longer gap flushes the
+ * current segment and starts a fresh one after it: the gap's samples get no frames at all.
+ */
+public final class FeatureExtractor {
+  private static final double MAD_TO_SIGMA = 1.0 / (0.6744897501960817 * Math.sqrt(2.0));
+  private static final int STATE_VERSION = 1;
+
+  private final FeatureConfig config;
+  private final int delay;
+  private final int gaussHalf;
+  private final int medianHalf;
+  private final double[] gaussWeights;
+  private final int maxGap;
+
+  private final SlidingMedian baseline;
+  private final SlidingMedian noise;
+  private final HighPassFilter highPass;
+
+  private final int zSize;
+  private final int gSize;
+  private final float[] zRing;
+  private final boolean[] imputedRing;
+  private final float[] hpRing;
+  private final double[] gRing;
+
+  private final float[] frame = new float[FeatureConfig.CHANNELS.length];
+  private final float[] medianScratch;
+
+  // Mutable state (all serialized).
+  private long next;
+  private long segmentStart;
+  private boolean inSegment;
+  private long emitLimit = Long.MAX_VALUE;
+  private double lastValid;
+  private boolean haveValid;
+  private boolean prevWasValid;
+  private long validDiffs;
+  private float lastZ;
+
+  public FeatureExtractor(FeatureConfig config) {
+    this.config = config;
+    this.delay = config.delaySamples();
+    this.gaussHalf = config.gaussianHalfWidth();
+    this.medianHalf = config.medianHalfWidth();
+    this.gaussWeights = GaussianKernel.weights(config.gaussianSigmaSamples(), gaussHalf);
+    this.maxGap = config.maxGapSamples();
+    this.baseline = new SlidingMedian(config.baselineWindowSamples());
+    this.noise = new SlidingMedian(config.noiseWindowEntries());
+    this.highPass = new HighPassFilter(config.highPassCutoffHz(), config.sampleRateHz());
+    this.zSize = Math.max(2 * gaussHalf, delay + medianHalf) + 2;
+    this.gSize = delay + 3;
+    this.zRing = new float[zSize];
+    this.imputedRing = new boolean[zSize];
+    this.hpRing = new float[zSize];
+    this.gRing = new double[gSize];
+    this.medianScratch = new float[2 * medianHalf + 1];
+  }
+
+  public FeatureConfig config() {
+    return config;
+  }
+
+  /** Samples between an input sample's arrival and its frame's emission. */
+  public int delaySamples() {
+    return delay;
+  }
+
+  /** Index the next pushed sample will get. */
+  public long nextSampleIndex() {
+    return next;
+  }
+
+  /**
+   * Moves the start of an empty extractor to {@code index} (a session that starts mid-recording).
+   */
+  public void startAt(long index) {
+    if (next != 0 || inSegment) {
+      throw new IllegalStateException("startAt is only allowed before the first sample");
+    }
+    next = index;
+  }
+
+  public void push(float x, FeatureSink sink) {
+    boolean imputed = !Float.isFinite(x);
+    double v;
+    if (imputed) {
+      v = haveValid ? lastValid : 0.0;
+      prevWasValid = false;
+    } else {
+      v = x;
+      if (prevWasValid) {
+        if (validDiffs % config.noiseDecimation() == 0) {
+          noise.push((float) Math.abs(v - lastValid));
+        }
+        validDiffs++;
+      }
+      lastValid = v;
+      haveValid = true;
+      prevWasValid = true;
+      baseline.push(x);
+    }
+    double base = baseline.size() > 0 ? baseline.median() : v;
+    double sigma = noise.size() > 0 ? noise.median() * MAD_TO_SIGMA : 0.0;
+    float z = sigma > 0 ? (float) ((v - base) / sigma) : 0f;
+    if (!inSegment) {
+      startSegment(z);
+    }
+    advance(next, z, imputed, sink);
+    lastZ = z;
+    next++;
+  }
+
+  public void push(float[] samples, int offset, int length, FeatureSink sink) {
+    for (int i = 0; i < length; i++) {
+      push(samples[offset + i], sink);
+    }
+  }
+
+  /**
+   * Declares {@code count} missing samples. Up to {@code maxGapMs} they are held and flagged;
+   * beyond it the segment is flushed and the state reset, and the gap's samples get no frames.
+   */
+  public void pushGap(long count, FeatureSink sink) {
+    if (count <= 0) {
+      return;
+    }
+    if (count <= maxGap) {
+      for (long i = 0; i < count; i++) {
+        push(Float.NaN, sink);
+      }
+      return;
+    }
+    flush(sink);
+    long resumeAt = next + count;
+    reset();
+    next = resumeAt;
+  }
+
+  /** Emits the frames of the last {@link #delaySamples()} samples (end of a recording). */
+  public void flush(FeatureSink sink) {
+    if (!inSegment) {
+      return;
+    }
+    emitLimit = next;
+    for (int i = 0; i < delay; i++) {
+      advance(next + i, lastZ, false, sink);
+    }
+    emitLimit = Long.MAX_VALUE;
+    inSegment = false;
+  }
+
+  /** Forgets everything but the sample index. */
+  public void reset() {
+    long keep = next;
+    baseline.clear();
+    noise.clear();
+    highPass.reset();
+    inSegment = false;
+    haveValid = false;
+    prevWasValid = false;
+    validDiffs = 0;
+    lastValid = 0;
+    lastZ = 0;
+    next = keep;
+  }
+
+  private void startSegment(float z0) {
+    inSegment = true;
+    segmentStart = next;
+    highPass.reset();
+    int prefill = zSize;
+    for (int i = prefill; i > 0; i--) {
+      advance(next - i, z0, false, null);
+    }
+  }
+
+  private void advance(long pos, float z, boolean imputed, FeatureSink sink) {
+    int zi = Math.floorMod(pos, zSize);
+    zRing[zi] = z;
+    imputedRing[zi] = imputed;
+    hpRing[zi] = (float) highPass.apply(z);
+    long p = pos - gaussHalf;
+    double g = 0;
+    for (int k = -gaussHalf; k <= gaussHalf; k++) {
+      g += gaussWeights[k + gaussHalf] * zRing[Math.floorMod(p + k, zSize)];
+    }
+    gRing[Math.floorMod(p, gSize)] = g;
+    long c = pos - delay;
+    if (sink != null && c >= segmentStart && c < emitLimit) {
+      emit(c, sink);
+    }
+  }
+
+  private void emit(long c, FeatureSink sink) {
+    int ci = Math.floorMod(c, zSize);
+    frame[0] = zRing[ci];
+    frame[1] = (float) gRing[Math.floorMod(c, gSize)];
+    frame[2] = hpRing[ci];
+    frame[3] =
+        (float) (0.5 * (gRing[Math.floorMod(c + 1, gSize)] - gRing[Math.floorMod(c - 1, gSize)]));
+    for (int k = -medianHalf; k <= medianHalf; k++) {
+      medianScratch[k + medianHalf] = zRing[Math.floorMod(c + k, zSize)];
+    }
+    Arrays.sort(medianScratch);
+    frame[4] = medianScratch[medianHalf];
+    sink.accept(c, frame, imputedRing[ci]);
+  }
+
+  /** Serialized state size in bytes (for the per-neuron state budget). */
+  public int stateSizeBytes() {
+    return snapshot().length;
+  }
+
+  /** The whole mutable state; {@link #restore} on an extractor of the same config continues it. */
+  public byte[] snapshot() {
+    int size =
+        64
+            + zSize * 9
+            + gSize * 8
+            + HighPassFilter.BYTES
+            + baseline.serializedSize()
+            + noise.serializedSize();
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.putInt(STATE_VERSION);
+    b.putLong(next);
+    b.putLong(segmentStart);
+    b.put((byte) ((inSegment ? 1 : 0) | (haveValid ? 2 : 0) | (prevWasValid ? 4 : 0)));
+    b.putDouble(lastValid);
+    b.putLong(validDiffs);
+    b.putFloat(lastZ);
+    for (int i = 0; i < zSize; i++) {
+      b.putFloat(zRing[i]);
+      b.putFloat(hpRing[i]);
+      b.put((byte) (imputedRing[i] ? 1 : 0));
+    }
+    for (int i = 0; i < gSize; i++) {
+      b.putDouble(gRing[i]);
+    }
+    highPass.writeTo(b);
+    baseline.writeTo(b);
+    noise.writeTo(b);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  public void restore(byte[] state) {
+    ByteBuffer b = ByteBuffer.wrap(state);
+    int version = b.getInt();
+    if (version != STATE_VERSION) {
+      throw new IllegalStateException(
+          "feature state version "
+              + version
+              + " is not supported (expected "
+              + STATE_VERSION
+              + ")");
+    }
+    next = b.getLong();
+    segmentStart = b.getLong();
+    byte flags = b.get();
+    inSegment = (flags & 1) != 0;
+    haveValid = (flags & 2) != 0;
+    prevWasValid = (flags & 4) != 0;
+    lastValid = b.getDouble();
+    validDiffs = b.getLong();
+    lastZ = b.getFloat();
+    for (int i = 0; i < zSize; i++) {
+      zRing[i] = b.getFloat();
+      hpRing[i] = b.getFloat();
+      imputedRing[i] = b.get() != 0;
+    }
+    for (int i = 0; i < gSize; i++) {
+      gRing[i] = b.getDouble();
+    }
+    highPass.readFrom(b);
+    baseline.readFrom(b);
+    noise.readFrom(b);
+  }
+}

@@ -1,0 +1,133 @@
+package io.voltspike.signal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Median of the last {@code capacity} values pushed, in O(capacity) per push with no allocation.
+ *
+ * <p>It keeps a ring buffer (arrival order, to know which value leaves) and a sorted copy (for the
+ * median). Both are plain float arrays so the state serializes compactly and restores bit-exactly,
+ * which the Kafka state stores rely on.
+ */
+public final class SlidingMedian {
+  private final float[] ring;
+  private final float[] sorted;
+  private int head;
+  private int size;
+
+  public SlidingMedian(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+    }
+    this.ring = new float[capacity];
+    this.sorted = new float[capacity];
+  }
+
+  public int capacity() {
+    return ring.length;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Adds a value, evicting the oldest once full. NaN is refused: callers impute first. */
+  public void push(float value) {
+    if (Float.isNaN(value)) {
+      throw new IllegalArgumentException("NaN cannot enter a sliding median");
+    }
+    if (size == ring.length) {
+      float old = ring[head];
+      int at = indexOf(old);
+      System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
+      size--;
+    }
+    ring[head] = value;
+    head = (head + 1) % ring.length;
+    int ins = insertionPoint(value);
+    System.arraycopy(sorted, ins, sorted, ins + 1, size - ins);
+    sorted[ins] = value;
+    size++;
+  }
+
+  /** The median of the values held: the mean of the two middle ones for an even count. */
+  public double median() {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    int mid = size >>> 1;
+    if ((size & 1) == 1) {
+      return sorted[mid];
+    }
+    return 0.5 * ((double) sorted[mid - 1] + (double) sorted[mid]);
+  }
+
+  /** The q-quantile (0..1) of the held values, nearest-rank on the sorted values. */
+  public double quantile(double q) {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    int idx = (int) Math.min(size - 1, Math.max(0, Math.round(q * (size - 1))));
+    return sorted[idx];
+  }
+
+  public void clear() {
+    head = 0;
+    size = 0;
+  }
+
+  private int insertionPoint(float value) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int m = (lo + hi) >>> 1;
+      if (Float.compare(sorted[m], value) < 0) {
+        lo = m + 1;
+      } else {
+        hi = m;
+      }
+    }
+    return lo;
+  }
+
+  private int indexOf(float value) {
+    int at = insertionPoint(value);
+    // insertionPoint finds the first element >= value; float compare makes equal values adjacent.
+    return at;
+  }
+
+  /** Bytes needed by {@link #writeTo}. */
+  public int serializedSize() {
+    return 8 + 4 * size;
+  }
+
+  /** Writes the held values in arrival order; the sorted copy is rebuilt on read. */
+  public void writeTo(ByteBuffer out) {
+    out.putInt(ring.length);
+    out.putInt(size);
+    int start = Math.floorMod(head - size, ring.length);
+    for (int i = 0; i < size; i++) {
+      out.putFloat(ring[(start + i) % ring.length]);
+    }
+  }
+
+  /** Restores state written by {@link #writeTo}; the capacity must match. */
+  public void readFrom(ByteBuffer in) {
+    int cap = in.getInt();
+    if (cap != ring.length) {
+      throw new IllegalStateException(
+          "sliding median capacity mismatch: stored " + cap + ", configured " + ring.length);
+    }
+    int n = in.getInt();
+    clear();
+    for (int i = 0; i < n; i++) {
+      push(in.getFloat());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SlidingMedian" + Arrays.toString(Arrays.copyOf(sorted, size));
+  }
+}

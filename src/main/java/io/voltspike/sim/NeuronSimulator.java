@@ -1,0 +1,238 @@
+package io.voltspike.sim;
+
+import io.voltspike.io.Recording;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Simulates one 1 kHz voltage-imaging trace with exact ground truth, deterministically by seed.
+ *
+ * <p>Model, in photon counts per sample: {@code F(t) = B(t) (1 + s k v(t)) + noise + artefacts},
+ * with B the brightness (exponential photobleaching, slow drift, motion steps), s the polarity, k
+ * chosen so that a spike of unit size is {@code snr} shot-noise sigmas high at t = 0, and v the
+ * voltage signal: action potentials (asymmetric Gaussians of 1-3 ms FWHM, sub-sample peak times,
+ * +-20 % amplitude), burst plateaus with decrementing spikelets, and subthreshold activity (OU plus
+ * theta). Noise is shot noise {@code sqrt(B(t)) N(0,1)} plus 1/f noise (five AR(1) processes of
+ * 1-256 ms, equal power). Ground truth is the sample nearest each spike peak.
+ */
+public final class NeuronSimulator {
+  private static final double[] PINK_TAUS_MS = {1, 4, 16, 64, 256};
+
+  private NeuronSimulator() {}
+
+  /** Spike times (in samples, sub-sample precision) and their relative amplitudes. */
+  record SpikeTrain(double[] times, double[] amplitudes, double[][] plateaus) {}
+
+  public static Recording simulate(String name, TraceParams p, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double fs = p.sampleRateHz();
+    int n = (int) Math.round(p.durationS() * fs);
+    SpikeTrain train = spikeTrain(p, n, rng.split());
+
+    // Voltage signal v (unit = nominal spike height).
+    double[] v = new double[n];
+    SplittableRandom shape = rng.split();
+    for (int i = 0; i < train.times().length; i++) {
+      double widthMs =
+          p.apWidthMinMs() + shape.nextDouble() * (p.apWidthMaxMs() - p.apWidthMinMs());
+      double sigma = widthMs * fs / 1000.0 / 2.3548;
+      double sRise = 0.8 * sigma;
+      double sDecay = 1.2 * sigma;
+      double t0 = train.times()[i];
+      double a = train.amplitudes()[i];
+      int from = Math.max(0, (int) Math.floor(t0 - 5 * sRise));
+      int to = Math.min(n - 1, (int) Math.ceil(t0 + 5 * sDecay));
+      for (int j = from; j <= to; j++) {
+        double d = j - t0;
+        double s = d < 0 ? sRise : sDecay;
+        v[j] += a * Math.exp(-0.5 * d * d / (s * s));
+      }
+    }
+    for (double[] pl : train.plateaus()) {
+      int from = Math.max(0, (int) pl[0]);
+      int to = Math.min(n, (int) pl[1]);
+      double rise = 3.0 * fs / 1000.0;
+      for (int j = from; j < to; j++) {
+        double up = Math.min(1.0, (j - pl[0]) / rise);
+        double down = Math.min(1.0, (pl[1] - j) / rise);
+        v[j] += p.plateauHeight() * Math.min(up, down);
+      }
+    }
+    // Subthreshold: OU + theta, given in noise sigmas, converted to spike units.
+    SplittableRandom sub = rng.split();
+    double dt = 1000.0 / fs;
+    double ouA = Math.exp(-dt / p.ouTauMs());
+    double ouB = Math.sqrt(1 - ouA * ouA);
+    double ou = sub.nextGaussian();
+    double phase = sub.nextDouble() * 2 * Math.PI;
+    for (int j = 0; j < n; j++) {
+      ou = ouA * ou + ouB * sub.nextGaussian();
+      double theta = Math.sin(2 * Math.PI * p.thetaHz() * j / fs + phase);
+      v[j] += (p.ouSigma() * ou + p.thetaAmp() * theta) / p.snr();
+    }
+
+    // Brightness: bleaching, drift, motion steps.
+    SplittableRandom nuis = rng.split();
+    double b0 = p.brightness();
+    double sigma0 = Math.sqrt(b0);
+    double tauBleach =
+        p.bleachFraction() > 0
+            ? -30.0 / Math.log(1 - p.bleachFraction())
+            : Double.POSITIVE_INFINITY;
+    double driftPeriodS = 20 + 40 * nuis.nextDouble();
+    double driftPhase = nuis.nextDouble() * 2 * Math.PI;
+    double[] bright = new double[n];
+    double motion = 0;
+    double pStep = p.motionStepRateHz() / fs;
+    for (int j = 0; j < n; j++) {
+      double ts = j / fs;
+      if (nuis.nextDouble() < pStep) {
+        motion += nuis.nextGaussian() * p.motionStepSigma() * sigma0 / b0;
+      }
+      double drift = p.driftAmp() * Math.sin(2 * Math.PI * ts / driftPeriodS + driftPhase);
+      bright[j] = b0 * Math.exp(-ts / tauBleach) * (1 + drift + motion);
+    }
+
+    // Fluorescence with noise.
+    SplittableRandom noise = rng.split();
+    double k = p.snr() * sigma0 / b0;
+    double[] pink = new double[PINK_TAUS_MS.length];
+    double[] pinkA = new double[PINK_TAUS_MS.length];
+    for (int m = 0; m < pink.length; m++) {
+      pinkA[m] = Math.exp(-dt / PINK_TAUS_MS[m]);
+      pink[m] = noise.nextGaussian();
+    }
+    double pinkNorm = 1.0 / Math.sqrt(PINK_TAUS_MS.length);
+    double pArtefact = p.artefactRateHz() / fs;
+    float[] out = new float[n];
+    for (int j = 0; j < n; j++) {
+      double pn = 0;
+      for (int m = 0; m < pink.length; m++) {
+        pink[m] = pinkA[m] * pink[m] + Math.sqrt(1 - pinkA[m] * pinkA[m]) * noise.nextGaussian();
+        pn += pink[m];
+      }
+      double f = bright[j] * (1 + p.polarity() * k * v[j]);
+      f += Math.sqrt(Math.max(bright[j], 0)) * noise.nextGaussian();
+      f += p.pinkFraction() * sigma0 * pinkNorm * pn;
+      if (noise.nextDouble() < pArtefact) {
+        f += (noise.nextBoolean() ? 1 : -1) * p.artefactAmp() * sigma0;
+      }
+      out[j] = (float) f;
+    }
+
+    int[] truth = new int[train.times().length];
+    for (int i = 0; i < truth.length; i++) {
+      truth[i] = (int) Math.round(train.times()[i]);
+    }
+    Map<String, String> meta = new TreeMap<>();
+    p.asMap().forEach((key, val) -> meta.put(key, String.valueOf(val)));
+    meta.put("seed", Long.toString(seed));
+    meta.put("peak_sign", p.polarity() > 0 ? "pos" : "neg");
+    return new Recording(name, fs, out, truth, meta);
+  }
+
+  static SpikeTrain spikeTrain(TraceParams p, int n, SplittableRandom rng) {
+    double fs = p.sampleRateHz();
+    double refractory = p.refractoryMs() * fs / 1000.0;
+    List<double[]> spikes = new ArrayList<>(); // {time, amplitude}
+    List<double[]> plateaus = new ArrayList<>();
+
+    // Bursts first: each claims its interval.
+    double pBurst = p.burstRateHz() / fs;
+    List<double[]> busy = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      if (rng.nextDouble() >= pBurst) {
+        continue;
+      }
+      int count = p.burstSpikesMin() + rng.nextInt(p.burstSpikesMax() - p.burstSpikesMin() + 1);
+      double t = j + 2.0 * fs / 1000.0 + rng.nextDouble() - 0.5;
+      double amp = 1.0;
+      double start = j;
+      double end = t;
+      for (int s = 0; s < count; s++) {
+        if (t >= n - 1) {
+          break;
+        }
+        spikes.add(new double[] {t, amp * jitter(p, rng)});
+        end = t;
+        amp *= p.spikeletDecrement();
+        double isiMs =
+            p.burstIsiMinMs() + rng.nextDouble() * (p.burstIsiMaxMs() - p.burstIsiMinMs());
+        t += isiMs * fs / 1000.0;
+      }
+      end += 5.0 * fs / 1000.0;
+      plateaus.add(new double[] {start, end});
+      busy.add(new double[] {start - refractory, end + refractory});
+      j = (int) Math.ceil(end + refractory);
+    }
+
+    // Poisson spikes with changing rates and an absolute refractory period.
+    double rate = drawRate(p, rng);
+    double nextChange = exp(rng, p.rateChangeMeanS() * fs);
+    double last = Double.NEGATIVE_INFINITY;
+    int b = 0;
+    for (int j = 0; j < n; j++) {
+      if (j >= nextChange) {
+        rate = drawRate(p, rng);
+        nextChange = j + exp(rng, p.rateChangeMeanS() * fs);
+      }
+      double u = rng.nextDouble();
+      double offset = rng.nextDouble() - 0.5;
+      double jit = jitter(p, rng);
+      if (u >= rate / fs) {
+        continue;
+      }
+      double t = Math.min(n - 1, Math.max(0, j + offset));
+      if (t - last < refractory) {
+        continue;
+      }
+      while (b < busy.size() && busy.get(b)[1] < t) {
+        b++;
+      }
+      if (b < busy.size() && busy.get(b)[0] <= t) {
+        continue;
+      }
+      spikes.add(new double[] {t, jit});
+      last = t;
+    }
+    spikes.sort((x, y) -> Double.compare(x[0], y[0]));
+    // Keep one spike per sample (ground truth is per sample).
+    List<double[]> unique = new ArrayList<>();
+    long prev = Long.MIN_VALUE;
+    for (double[] s : spikes) {
+      long r = Math.round(s[0]);
+      if (r != prev && r >= 0 && r < n) {
+        unique.add(s);
+        prev = r;
+      }
+    }
+    double[] times = unique.stream().mapToDouble(s -> s[0]).toArray();
+    double[] amps = unique.stream().mapToDouble(s -> s[1]).toArray();
+    return new SpikeTrain(times, amps, plateaus.toArray(new double[0][]));
+  }
+
+  private static double jitter(TraceParams p, SplittableRandom rng) {
+    return 1.0 + p.amplitudeJitter() * (2 * rng.nextDouble() - 1);
+  }
+
+  private static double drawRate(TraceParams p, SplittableRandom rng) {
+    double lo = Math.log(p.minRateHz());
+    double hi = Math.log(p.maxRateHz());
+    return Math.exp(lo + rng.nextDouble() * (hi - lo));
+  }
+
+  private static double exp(SplittableRandom rng, double mean) {
+    return -mean * Math.log(1 - rng.nextDouble());
+  }
+
+  /** Truth sample indices of a recording, sorted (for tests). */
+  static int[] sorted(int[] a) {
+    int[] c = a.clone();
+    Arrays.sort(c);
+    return c;
+  }
+}

@@ -1,0 +1,156 @@
+package io.voltspike.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.voltspike.io.SpikeCsv;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpOnEveryCommand() {
+    for (String c : new String[] {"simulate", "detect", "evaluate"}) {
+      Run r = run(c, "--help");
+      assertEquals(0, r.code(), c);
+      assertTrue(r.out().contains("Usage: voltspike " + c), r.out());
+    }
+    Run top = run("--help");
+    assertTrue(top.out().contains("simulate") && top.out().contains("evaluate"));
+  }
+
+  @Test
+  void simulateDetectEvaluateEndToEnd() throws IOException {
+    Path sim = dir.resolve("sim");
+    Run s = run("simulate", "--out", sim.toString(), "--neurons", "3", "--duration-s", "12");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(Files.exists(sim.resolve("manifest.json")));
+    assertTrue(Files.exists(sim.resolve("neuron002.csv")));
+
+    Path out = dir.resolve("spikes");
+    Run d =
+        run("detect", "--input", sim.toString(), "--output", out.toString(), "--detector", "volpy");
+    assertEquals(0, d.code(), d.err());
+    List<SpikeCsv.Row> rows = SpikeCsv.read(out.resolve("neuron001.spikes.csv"));
+    assertFalse(rows.isEmpty());
+    assertEquals("neuron001", rows.get(0).neuron());
+
+    Path json = dir.resolve("eval.json");
+    Path report = dir.resolve("report");
+    Run e =
+        run(
+            "evaluate",
+            "--input",
+            sim.toString(),
+            "--detector",
+            "threshold,volpy",
+            "--json",
+            json.toString(),
+            "--report",
+            report.toString(),
+            "--per-file");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("overall") && e.out().contains("neuron000"), e.out());
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertEquals(2.0, root.get("tolerance_ms").asDouble());
+    JsonNode overall = root.path("detectors").path("volpy").path("overall");
+    long tp = overall.get("tp").asLong();
+    long fp = overall.get("fp").asLong();
+    long fn = overall.get("fn").asLong();
+    assertEquals(2.0 * tp / (2 * tp + fp + fn), overall.get("f1").asDouble(), 1e-9);
+    assertTrue(Files.readString(report.resolve("index.html")).contains("f1_vs_snr.png"));
+    byte[] png = Files.readAllBytes(report.resolve("f1_vs_snr.png"));
+    assertArrayEquals(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4), "a real PNG");
+    try (Stream<Path> pngs = Files.list(report)) {
+      assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 2);
+    }
+  }
+
+  @Test
+  void toleranceZeroGivesTheExactSampleMatrix() throws IOException {
+    Path sim = dir.resolve("sim");
+    run("simulate", "--out", sim.toString(), "--neurons", "2", "--duration-s", "12");
+    Path j0 = dir.resolve("t0.json");
+    Path j2 = dir.resolve("t2.json");
+    run("evaluate", "--input", sim.toString(), "--tolerance-ms", "0", "--json", j0.toString());
+    run("evaluate", "--input", sim.toString(), "--tolerance-ms", "2", "--json", j2.toString());
+    long tp0 = tp(j0);
+    long tp2 = tp(j2);
+    assertTrue(tp0 < tp2, "exact-sample matching finds fewer matches: " + tp0 + " vs " + tp2);
+  }
+
+  static long tp(Path json) throws IOException {
+    return new ObjectMapper()
+        .readTree(json.toFile())
+        .path("detectors")
+        .path("threshold")
+        .path("overall")
+        .get("tp")
+        .asLong();
+  }
+
+  @Test
+  void badInputIsOneLineAndWritesNothing() throws IOException {
+    Path in = dir.resolve("in");
+    Files.createDirectories(in);
+    Files.writeString(in.resolve("a.csv"), "time_ms,voltage\n0,1\n1,2\n2,3\n");
+    Files.writeString(in.resolve("b.csv"), "time_ms,voltage\n0,1\n1,oops\n");
+    Path out = dir.resolve("out");
+    Run r = run("detect", "--input", in.toString(), "--output", out.toString());
+    assertEquals(ErrorHandler.EXIT_INPUT, r.code());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("b.csv") && r.err().contains("line 3"), r.err());
+    assertFalse(Files.exists(out), "no partial output");
+  }
+
+  @Test
+  void unknownDetectorNamesTheValidOnes() {
+    Run r =
+        run(
+            "detect",
+            "--input",
+            dir.toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--detector",
+            "magic");
+    assertEquals(ErrorHandler.EXIT_INPUT, r.code());
+    assertTrue(r.err().contains("valid values: threshold, volpy"), r.err());
+  }
+
+  @Test
+  void missingInputIsAClearError() {
+    Run r = run("evaluate", "--input", dir.resolve("nope").toString());
+    assertEquals(ErrorHandler.EXIT_INPUT, r.code());
+    assertTrue(r.err().contains("no such file"), r.err());
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertEquals(2, run("simulate").code(), "--out is required");
+    assertEquals(2, run("frobnicate").code());
+  }
+}

@@ -1,0 +1,52 @@
+package io.voltspike.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ConfigDefaultsTest {
+  static DetectCommand parse(ConfigDefaults defaults, String... args) {
+    DetectCommand cmd = new DetectCommand();
+    CommandLine cl = new CommandLine(cmd);
+    cl.setDefaultValueProvider(defaults);
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.parseArgs(args);
+    return cmd;
+  }
+
+  @Test
+  void flagBeatsEnvironmentBeatsFileBeatsBuiltIn() {
+    Properties p = new Properties();
+    p.setProperty("detect_threshold", "5.5");
+    p.setProperty("detector", "volpy");
+    String[] base = {"--input", "x", "--output", "y"};
+
+    DetectCommand builtIn = parse(new ConfigDefaults(new Properties(), Map.of()), base);
+    assertEquals(4.0, builtIn.detectorOptions.detectThreshold);
+    assertEquals("threshold", builtIn.detector);
+
+    DetectCommand file = parse(new ConfigDefaults(p, Map.of()), base);
+    assertEquals(5.5, file.detectorOptions.detectThreshold);
+    assertEquals("volpy", file.detector);
+
+    DetectCommand env =
+        parse(new ConfigDefaults(p, Map.of("VOLTSPIKE_DETECT_THRESHOLD", "6.5")), base);
+    assertEquals(6.5, env.detectorOptions.detectThreshold);
+
+    DetectCommand flag =
+        parse(
+            new ConfigDefaults(p, Map.of("VOLTSPIKE_DETECT_THRESHOLD", "6.5")),
+            "--input",
+            "x",
+            "--output",
+            "y",
+            "--detect-threshold",
+            "3");
+    assertEquals(3.0, flag.detectorOptions.detectThreshold);
+  }
+}

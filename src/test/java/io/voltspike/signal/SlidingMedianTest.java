@@ -1,0 +1,69 @@
+package io.voltspike.signal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SlidingMedianTest {
+  @Test
+  void medianOfKnownData() {
+    SlidingMedian m = new SlidingMedian(5);
+    assertTrue(Double.isNaN(m.median()));
+    for (float v : new float[] {5, 1, 4}) {
+      m.push(v);
+    }
+    assertEquals(4.0, m.median());
+    m.push(2);
+    assertEquals(3.0, m.median(), "even count: mean of the middle two (2 and 4)");
+    m.push(100);
+    assertEquals(4.0, m.median()); // {5,1,4,2,100}
+    m.push(-7); // evicts 5 -> {1,4,2,100,-7}
+    assertEquals(2.0, m.median());
+  }
+
+  @Test
+  void matchesBruteForceOnRandomData() {
+    Random r = new Random(7);
+    SlidingMedian m = new SlidingMedian(11);
+    float[] hist = new float[1000];
+    for (int i = 0; i < hist.length; i++) {
+      hist[i] = (float) r.nextGaussian();
+      m.push(hist[i]);
+      float[] w = Arrays.copyOfRange(hist, Math.max(0, i - 10), i + 1);
+      Arrays.sort(w);
+      double expected =
+          w.length % 2 == 1
+              ? w[w.length / 2]
+              : 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
+      assertEquals(expected, m.median(), 0.0, "at " + i);
+    }
+  }
+
+  @Test
+  void serializationRoundTripIsExact() {
+    SlidingMedian a = new SlidingMedian(7);
+    for (int i = 0; i < 20; i++) {
+      a.push((float) Math.sin(i));
+    }
+    ByteBuffer b = ByteBuffer.allocate(a.serializedSize());
+    a.writeTo(b);
+    b.flip();
+    SlidingMedian c = new SlidingMedian(7);
+    c.readFrom(b);
+    for (int i = 20; i < 40; i++) {
+      a.push((float) Math.cos(i));
+      c.push((float) Math.cos(i));
+      assertEquals(a.median(), c.median(), 0.0);
+    }
+  }
+
+  @Test
+  void refusesNaN() {
+    assertThrows(IllegalArgumentException.class, () -> new SlidingMedian(3).push(Float.NaN));
+  }
+}
