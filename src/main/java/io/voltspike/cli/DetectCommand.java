@@ -33,8 +33,8 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector",
-      defaultValue = "threshold",
-      description = "Detector name (threshold, volpy, ...). Default: ${DEFAULT-VALUE}.")
+      defaultValue = "unet",
+      description = "Detector: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
   String detector;
 
   @Option(names = "--output", required = true, description = "Output directory.")

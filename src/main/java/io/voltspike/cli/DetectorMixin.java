@@ -2,7 +2,9 @@ package io.voltspike.cli;
 
 import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.PeakSign;
+import io.voltspike.detect.UNetOptions;
 import io.voltspike.signal.FeatureConfig;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The detector options shared by every command that detects. */
@@ -27,10 +29,72 @@ public final class DetectorMixin {
       description = "Spikes closer than this are one event. Default: ${DEFAULT-VALUE}.")
   double refractoryMs;
 
+  @Option(
+      names = "--model",
+      defaultValue = "models/voltspike-unet.onnx",
+      description = "unet: the ONNX model file. Default: ${DEFAULT-VALUE}.")
+  Path model;
+
+  @Option(
+      names = "--provider",
+      defaultValue = "cpu",
+      description =
+          "unet: ONNX Runtime execution provider, cpu or cuda. Default: ${DEFAULT-VALUE}.")
+  String provider;
+
+  @Option(
+      names = "--stride-ms",
+      defaultValue = "10",
+      description = "unet: a 100 ms window starts every stride. Default: ${DEFAULT-VALUE}.")
+  double strideMs;
+
+  @Option(
+      names = "--lookahead-ms",
+      defaultValue = "20",
+      description =
+          "unet: decision latency; a sample is decided once this much later signal arrived,"
+              + " or 'full' to wait for every window. Default: ${DEFAULT-VALUE}.")
+  String lookaheadMs;
+
+  @Option(
+      names = "--edge-ms",
+      defaultValue = "10",
+      description = "unet: window edges pruned from the average. Default: ${DEFAULT-VALUE}.")
+  double edgeMs;
+
+  @Option(
+      names = "--probability-threshold",
+      defaultValue = "0.5",
+      description = "unet: averaged probability that makes a spike. Default: ${DEFAULT-VALUE}.")
+  double probabilityThreshold;
+
+  @Option(
+      names = "--shadow-ms",
+      defaultValue = "2",
+      description =
+          "unet: confidence-based shadowing radius (one spike per event). Default: ${DEFAULT-VALUE}.")
+  double shadowMs;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "64",
+      description = "unet: most windows per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
   /** The options; the sample rate is set per recording. */
   public DetectorOptions options() {
+    UNetOptions u =
+        new UNetOptions(
+            model,
+            provider,
+            strideMs,
+            UNetOptions.parseLookahead(lookaheadMs),
+            edgeMs,
+            probabilityThreshold,
+            shadowMs,
+            batchSize);
     return new DetectorOptions(
-        detectThreshold, PeakSign.POS, refractoryMs, FeatureConfig.defaults());
+        detectThreshold, PeakSign.POS, refractoryMs, FeatureConfig.defaults(), u);
   }
 
   /** null means auto. */

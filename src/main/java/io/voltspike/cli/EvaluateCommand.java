@@ -36,9 +36,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector",
-      defaultValue = "threshold",
+      defaultValue = "unet",
       split = ",",
-      description = "Detector name(s), comma-separated. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Detector(s), comma-separated: unet, threshold, volpy. Default: ${DEFAULT-VALUE}.")
   List<String> detectors;
 
   @Option(

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       DetectCommand.class,
       EvaluateCommand.class,
+      TrainCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class VoltSpikeCommand implements Runnable {

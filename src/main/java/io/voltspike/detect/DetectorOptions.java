@@ -9,9 +9,14 @@ import io.voltspike.signal.FeatureConfig;
  * @param peakSign which way spikes point; {@code peak_sign}
  * @param refractoryMs two spikes closer than this are one event (the larger is kept)
  * @param features the feature-extractor settings (sample rate included)
+ * @param unet the U-Net detector's settings
  */
 public record DetectorOptions(
-    double detectThreshold, PeakSign peakSign, double refractoryMs, FeatureConfig features) {
+    double detectThreshold,
+    PeakSign peakSign,
+    double refractoryMs,
+    FeatureConfig features,
+    UNetOptions unet) {
 
   public DetectorOptions {
     if (!(detectThreshold > 0) || !Double.isFinite(detectThreshold)) {
@@ -23,11 +28,12 @@ public record DetectorOptions(
   }
 
   public static DetectorOptions defaults() {
-    return new DetectorOptions(4.0, PeakSign.POS, 2.0, FeatureConfig.defaults());
+    return new DetectorOptions(
+        4.0, PeakSign.POS, 2.0, FeatureConfig.defaults(), UNetOptions.defaults());
   }
 
   public DetectorOptions withPeakSign(PeakSign sign) {
-    return new DetectorOptions(detectThreshold, sign, refractoryMs, features);
+    return new DetectorOptions(detectThreshold, sign, refractoryMs, features, unet);
   }
 
   public DetectorOptions withSampleRate(double sampleRateHz) {
@@ -42,7 +48,11 @@ public record DetectorOptions(
             f.highPassCutoffHz(),
             f.medianWindowMs(),
             f.maxGapMs());
-    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, g);
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, g, unet);
+  }
+
+  public DetectorOptions withUnet(UNetOptions u) {
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, features, u);
   }
 
   public int refractorySamples() {

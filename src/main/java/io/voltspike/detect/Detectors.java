@@ -1,5 +1,7 @@
 package io.voltspike.detect;
 
+import io.voltspike.model.ExecutionProvider;
+import io.voltspike.model.SharedModels;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +15,15 @@ public final class Detectors {
   static {
     FACTORIES.put(ThresholdDetector.NAME, ThresholdDetector::new);
     FACTORIES.put(VolPyDetector.NAME, VolPyDetector::new);
+    FACTORIES.put(
+        UNetDetector.NAME,
+        o ->
+            new UNetDetector(
+                o,
+                SharedModels.get(
+                    o.unet().modelPath(),
+                    ExecutionProvider.parse(o.unet().provider()),
+                    o.features().hash())));
   }
 
   private Detectors() {}

@@ -95,8 +95,20 @@ class CliTest {
     run("simulate", "--out", sim.toString(), "--neurons", "2", "--duration-s", "12");
     Path j0 = dir.resolve("t0.json");
     Path j2 = dir.resolve("t2.json");
-    run("evaluate", "--input", sim.toString(), "--tolerance-ms", "0", "--json", j0.toString());
-    run("evaluate", "--input", sim.toString(), "--tolerance-ms", "2", "--json", j2.toString());
+    for (String[] t : new String[][] {{"0", j0.toString()}, {"2", j2.toString()}}) {
+      Run r =
+          run(
+              "evaluate",
+              "--input",
+              sim.toString(),
+              "--detector",
+              "threshold",
+              "--tolerance-ms",
+              t[0],
+              "--json",
+              t[1]);
+      assertEquals(0, r.code(), r.err());
+    }
     long tp0 = tp(j0);
     long tp2 = tp(j2);
     assertTrue(tp0 < tp2, "exact-sample matching finds fewer matches: " + tp0 + " vs " + tp2);
@@ -138,7 +150,7 @@ class CliTest {
             "--detector",
             "magic");
     assertEquals(ErrorHandler.EXIT_INPUT, r.code());
-    assertTrue(r.err().contains("valid values: threshold, volpy"), r.err());
+    assertTrue(r.err().contains("valid values: threshold, unet, volpy"), r.err());
   }
 
   @Test

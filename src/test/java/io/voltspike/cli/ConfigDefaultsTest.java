@@ -28,7 +28,7 @@ class ConfigDefaultsTest {
 
     DetectCommand builtIn = parse(new ConfigDefaults(new Properties(), Map.of()), base);
     assertEquals(4.0, builtIn.detectorOptions.detectThreshold);
-    assertEquals("threshold", builtIn.detector);
+    assertEquals("unet", builtIn.detector);
 
     DetectCommand file = parse(new ConfigDefaults(p, Map.of()), base);
     assertEquals(5.5, file.detectorOptions.detectThreshold);

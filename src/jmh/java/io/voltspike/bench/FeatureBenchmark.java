@@ -1,0 +1,51 @@
+package io.voltspike.bench;
+
+import io.voltspike.signal.FeatureConfig;
+import io.voltspike.signal.FeatureExtractor;
+import io.voltspike.signal.FeatureSink;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/** Feature extraction cost: nanoseconds per sample (one neuron, 10 ms chunks). */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class FeatureBenchmark {
+  static final int N = 10_000;
+  float[] trace;
+  FeatureExtractor fx;
+
+  @Setup
+  public void setup() {
+    Random r = new Random(1);
+    trace = new float[N];
+    for (int i = 0; i < N; i++) {
+      trace[i] = (float) (1000 + 30 * r.nextGaussian());
+    }
+    fx = new FeatureExtractor(FeatureConfig.defaults());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
+  public void extract(Blackhole bh) {
+    FeatureSink sink = (i, f, imp) -> bh.consume(f[3]);
+    for (int off = 0; off < N; off += 10) {
+      fx.push(trace, off, 10, sink);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.voltspike.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.voltspike.model.ExecutionProvider;
+import io.voltspike.model.OnnxSpikeModel;
+import io.voltspike.signal.FeatureConfig;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Inference: VoltSpike's model wrapper beside a bare ONNX Runtime call on the same model, input
+ * and batch (1 intra-op thread each). windows/s = ops/s x batch.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class InferenceBenchmark {
+  @Param({"1", "16", "64", "256"})
+  int batch;
+
+  @Param({"models/voltspike-unet.onnx"})
+  String model;
+
+  OnnxSpikeModel wrapped;
+  OrtEnvironment env;
+  OrtSession bare;
+  OnnxTensor bareInput;
+  float[] input;
+  float[] output;
+
+  @Setup(Level.Trial)
+  public void setup() throws OrtException {
+    Path file = Path.of(System.getProperty("voltspike.home", "."), model);
+    wrapped = OnnxSpikeModel.load(file, ExecutionProvider.CPU, 1, FeatureConfig.defaults().hash());
+    Random r = new Random(3);
+    input = new float[batch * 5 * 100];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) r.nextGaussian();
+    }
+    output = new float[batch * 100];
+    env = OrtEnvironment.getEnvironment();
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setIntraOpNumThreads(1);
+    o.setInterOpNumThreads(1);
+    bare = env.createSession(file.toString(), o);
+    FloatBuffer direct =
+        ByteBuffer.allocateDirect(4 * input.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    direct.put(input).rewind();
+    bareInput = OnnxTensor.createTensor(env, direct, new long[] {batch, 5, 100});
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws OrtException {
+    bareInput.close();
+    bare.close();
+    wrapped.close();
+  }
+
+  /** The detector's path: heap arrays in and out. */
+  @Benchmark
+  public float voltspikeModel() {
+    wrapped.predict(input, batch, output);
+    return output[0];
+  }
+
+  /** ONNX Runtime alone: a reused direct-buffer tensor, output read in place. */
+  @Benchmark
+  public float onnxRuntimeAlone() throws OrtException {
+    try (OrtSession.Result r = bare.run(Map.of(OnnxSpikeModel.INPUT, bareInput))) {
+      return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+    }
+  }
+}

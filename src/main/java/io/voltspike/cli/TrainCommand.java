@@ -1,0 +1,106 @@
+package io.voltspike.cli;
+
+import io.voltspike.model.UNetSpec;
+import io.voltspike.signal.FeatureConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code voltspike train}: trains the U-Net with DJL (PyTorch engine) and exports it to ONNX. The
+ * training engine is not on the detector's runtime classpath; the launcher adds it for this verb.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the U-Net on simulated traces (and optional labelled recordings) with DJL's",
+      "PyTorch engine; early stopping on the validation F1 of the real detector; export the",
+      "best epoch to ONNX with its feature hash and training command in the metadata."
+    })
+public final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--architecture",
+      defaultValue = "8-16-32:k5",
+      description = "Channel widths per level and kernel. Default: ${DEFAULT-VALUE}.")
+  String architecture;
+
+  @Option(
+      names = "--train-traces",
+      defaultValue = "120",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int trainTraces;
+
+  @Option(
+      names = "--validation-traces",
+      defaultValue = "20",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int validationTraces;
+
+  @Option(names = "--duration-s", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}.")
+  double durationS;
+
+  @Option(names = "--data", description = "Extra labelled recordings (file or directory).")
+  Path data;
+
+  @Option(
+      names = "--window-stride",
+      defaultValue = "20",
+      description = "Training windows start every N samples. Default: ${DEFAULT-VALUE}.")
+  int windowStride;
+
+  @Option(
+      names = {"--train-batch-size", "--batch-size"},
+      defaultValue = "128",
+      description = "Default: ${DEFAULT-VALUE}.")
+  int batchSize;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "0.002",
+      description = "Default: ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(
+      names = "--positive-weight",
+      defaultValue = "5",
+      description = "Loss weight of spike samples. Default: ${DEFAULT-VALUE}.")
+  float positiveWeight;
+
+  @Option(names = "--max-epochs", defaultValue = "12", description = "Default: ${DEFAULT-VALUE}.")
+  int maxEpochs;
+
+  @Option(names = "--patience", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(
+      names = "--output",
+      defaultValue = "models/voltspike-unet.onnx",
+      description = "The ONNX file to write. Default: ${DEFAULT-VALUE}.")
+  Path output;
+
+  @Override
+  public Integer call() throws Exception {
+    UNetSpec arch = UNetSpec.parse(architecture, FeatureConfig.CHANNELS.length, 100);
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      return TrainRunner.run(this, arch, out);
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException(
+          "a training class is missing ("
+              + e.getMessage()
+              + "); the training engine (DJL) is on the classpath only through bin/voltspike"
+              + " train, which adds target/train-lib",
+          e);
+    }
+  }
+}

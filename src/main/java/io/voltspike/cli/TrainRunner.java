@@ -1,0 +1,62 @@
+package io.voltspike.cli;
+
+import io.voltspike.eval.Counts;
+import io.voltspike.model.UNetSpec;
+import io.voltspike.train.TrainConfig;
+import io.voltspike.train.UNetTrainer;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Kept apart from {@link TrainCommand} so DJL classes load only when training really runs. */
+final class TrainRunner {
+  private TrainRunner() {}
+
+  static int run(TrainCommand c, UNetSpec arch, PrintWriter out) throws Exception {
+    TrainConfig cfg =
+        new TrainConfig(
+            arch,
+            c.trainTraces,
+            c.validationTraces,
+            c.durationS,
+            c.data,
+            c.windowStride,
+            c.batchSize,
+            c.learningRate,
+            c.positiveWeight,
+            c.maxEpochs,
+            c.patience,
+            c.seed,
+            c.output);
+    UNetTrainer.Listener log = UNetTrainer.quiet(out, i -> {});
+    Progress[] bar = {null};
+    UNetTrainer.Listener listener =
+        new UNetTrainer.Listener() {
+          @Override
+          public void epochStarted(int epoch, int batches) {
+            bar[0] = Progress.start("epoch " + epoch, batches);
+          }
+
+          @Override
+          public void batchDone() {
+            bar[0].step();
+          }
+
+          @Override
+          public void epochDone(int epoch, double loss, Counts v, boolean best, double seconds) {
+            bar[0].close();
+            log.epochDone(epoch, loss, v, best, seconds);
+          }
+        };
+    UNetTrainer.Result r = new UNetTrainer(cfg).train(listener, out);
+    out.printf(
+        Locale.ROOT,
+        "best epoch %d of %d: validation F1 %.4f; wrote %s (%s)%n",
+        r.bestEpoch(),
+        r.epochs(),
+        r.bestValidation().f1(),
+        c.output,
+        r.meta().get("voltspike.model_version"));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,417 @@
+package io.voltspike.detect;
+
+import io.voltspike.model.WindowModel;
+import io.voltspike.signal.FeatureExtractor;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The research poster's detector, online: five feature channels, 100 ms windows every stride, a
+ * U-Net probability per sample, averaged over the windows that cover it, thresholded, then
+ * confidence-based shadowing.
+ *
+ * <p><b>Averaging with bounded lookahead.</b> Sample u takes the windows that cover it and end no
+ * later than {@code u + windowLookahead}; windows ending later are not waited for, which bounds the
+ * decision latency. The first and last {@code edgeMs} of every window are pruned: they count only
+ * where no window covers the sample with its interior (at the start of a recording, and for short
+ * lookaheads, where only windows' right edges are available in time). The rule depends on sample
+ * indices alone, never on arrival timing, so a recording fed whole, in chunks, or through the
+ * stream gives the same spikes.
+ *
+ * <p><b>Shadowing.</b> A candidate (average at or above the threshold) is a spike only if no sample
+ * within {@code shadowMs} has a larger average (ties: the earliest).
+ *
+ * <p><b>Two ways to run.</b> {@link #push} runs the model synchronously on the windows it cuts. The
+ * stream instead calls {@link #cut}, gathers {@link #pendingWindows()} of many neurons into one
+ * ONNX Runtime batch, and hands the probabilities back with {@link #applyPending}: the same code
+ * decides spikes either way.
+ */
+public final class UNetDetector implements SpikeDetector {
+  public static final String NAME = "unet";
+  private static final int STATE_VERSION = 1;
+  private static final int CHANNELS = 5;
+
+  private final WindowModel model;
+  private final FeatureExtractor features;
+  private final float sign;
+  private final int window;
+  private final int stride;
+  private final int edge;
+  private final int windowLookahead;
+  private final int finalizeLag;
+  private final double threshold;
+  private final PeakPicker picker;
+  private final int batchSize;
+
+  // feature frames, channels first, ring of frameCap samples
+  private final int frameCap;
+  private final float[] frames;
+  private final boolean[] imputed;
+  // per-sample accumulators, ring of accCap samples
+  private final int accCap;
+  private final double[] sumInterior;
+  private final double[] sumEdge;
+  private final int[] countInterior;
+  private final int[] countEdge;
+
+  // windows cut but not yet inferred
+  private float[] pending = new float[0];
+  private long[] pendingStarts = new long[0];
+  private int pendingCount;
+  private float[] probs = new float[0];
+
+  private long segmentStart;
+  private long framesEnd;
+  private boolean inSegment;
+  private long nextWindowStart;
+  private long finalizedUpTo;
+
+  private SpikeSink current;
+
+  public UNetDetector(DetectorOptions options, WindowModel model) {
+    UNetOptions u = options.unet();
+    if (options.peakSign() == PeakSign.BOTH) {
+      throw new IllegalArgumentException(
+          "the unet detector needs one polarity; valid peak_sign values for it: pos, neg");
+    }
+    if (model.channels() != CHANNELS) {
+      throw new IllegalArgumentException(
+          "the model takes " + model.channels() + " channels; the feature extractor makes 5");
+    }
+    double fs = options.features().sampleRateHz();
+    this.model = model;
+    this.features = new FeatureExtractor(options.features());
+    if (!options.features().hash().equals(model.featureHash())) {
+      throw new IllegalArgumentException(
+          "model feature hash "
+              + model.featureHash()
+              + " does not match this extractor's "
+              + options.features().hash()
+              + " (sample rate "
+              + fs
+              + " Hz); the shipped model expects the default features at 1000 Hz");
+    }
+    this.sign = options.peakSign().factor();
+    this.window = model.windowSamples();
+    this.stride = samples(u.strideMs(), fs);
+    this.edge = Math.min(samples(u.edgeMs(), fs), (window - 1) / 2);
+    int shadow = Math.max(1, samples(u.shadowMs(), fs));
+    this.picker = new PeakPicker(shadow);
+    if (Double.isInfinite(u.lookaheadMs())) {
+      this.windowLookahead = window - 1;
+    } else {
+      int total = samples(u.lookaheadMs(), fs);
+      int lw = total - features.delaySamples() - shadow;
+      if (lw < stride - 1) {
+        throw new IllegalArgumentException(
+            String.format(
+                java.util.Locale.ROOT,
+                "lookahead_ms %.1f is too short: with stride_ms %.1f it must be at least %.1f ms"
+                    + " (feature delay %d + shadow %d + stride - 1 samples)",
+                u.lookaheadMs(),
+                u.strideMs(),
+                (features.delaySamples() + shadow + stride - 1) * 1000.0 / fs,
+                features.delaySamples(),
+                shadow));
+      }
+      this.windowLookahead = Math.min(lw, window - 1);
+    }
+    this.finalizeLag = Math.min(window - 1, windowLookahead);
+    this.threshold = u.probabilityThreshold();
+    this.batchSize = u.batchSize();
+    this.frameCap = window + stride;
+    this.frames = new float[CHANNELS * frameCap];
+    this.accCap = 2 * (window + stride);
+    this.imputed = new boolean[accCap];
+    this.sumInterior = new double[accCap];
+    this.sumEdge = new double[accCap];
+    this.countInterior = new int[accCap];
+    this.countEdge = new int[accCap];
+  }
+
+  private static int samples(double ms, double fs) {
+    return (int) Math.round(ms * fs / 1000.0);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public long nextSampleIndex() {
+    return features.nextSampleIndex();
+  }
+
+  @Override
+  public int decisionLatencySamples() {
+    return features.delaySamples() + windowLookahead + picker.delaySamples();
+  }
+
+  public WindowModel model() {
+    return model;
+  }
+
+  // ---------------------------------------------------------------- synchronous use
+
+  @Override
+  public void push(float[] samples, int offset, int length, SpikeSink sink) {
+    current = sink;
+    for (int i = 0; i < length; i++) {
+      features.push(sign * samples[offset + i], this::onFrame);
+      if (pendingCount >= batchSize) {
+        runPending(sink);
+      }
+    }
+    runPending(sink);
+  }
+
+  @Override
+  public void pushGap(long count, SpikeSink sink) {
+    runPending(sink);
+    current = sink;
+    features.pushGap(count, this::onFrame);
+    runPending(sink);
+  }
+
+  @Override
+  public void flush(SpikeSink sink) {
+    runPending(sink);
+    current = sink;
+    features.flush(this::onFrame);
+    finishSegment(sink);
+  }
+
+  /** Runs the model on every pending window, in batches, and applies the results. */
+  public void runPending(SpikeSink sink) {
+    while (pendingCount > 0) {
+      int n = Math.min(batchSize, pendingCount);
+      ensureProbs(n);
+      model.predict(pending, n, probs);
+      applyFirst(n, probs, 0, sink);
+    }
+  }
+
+  // ---------------------------------------------------------------- batched (stream) use
+
+  /** Feeds samples without running the model: complete windows accumulate as pending. */
+  public void cut(float[] samples, int offset, int length, SpikeSink sink) {
+    current = sink;
+    for (int i = 0; i < length; i++) {
+      features.push(sign * samples[offset + i], this::onFrame);
+    }
+  }
+
+  public int pendingWindows() {
+    return pendingCount;
+  }
+
+  /** Copies pending window {@code i}'s features (channels first) into {@code dst}. */
+  public void copyPending(int i, float[] dst, int dstOffset) {
+    System.arraycopy(pending, i * CHANNELS * window, dst, dstOffset, CHANNELS * window);
+  }
+
+  /** Applies the probabilities of every pending window (in pending order) and clears them. */
+  public void applyPending(float[] probabilities, int offset, SpikeSink sink) {
+    applyFirst(pendingCount, probabilities, offset, sink);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private void onFrame(long index, float[] frame, boolean imp) {
+    if (!inSegment || index != framesEnd) {
+      if (inSegment) {
+        runPending(current);
+        finishSegment(current);
+      }
+      startSegment(index);
+    }
+    if (index - finalizedUpTo >= accCap - 1 && pendingCount > 0) {
+      runPending(current); // keep the accumulator ring from overrunning undecided samples
+    }
+    int fi = (int) Math.floorMod(index, (long) frameCap);
+    for (int c = 0; c < CHANNELS; c++) {
+      frames[c * frameCap + fi] = frame[c];
+    }
+    int ai = (int) Math.floorMod(index, (long) accCap);
+    imputed[ai] = imp;
+    sumInterior[ai] = 0;
+    sumEdge[ai] = 0;
+    countInterior[ai] = 0;
+    countEdge[ai] = 0;
+    framesEnd = index + 1;
+    if (framesEnd - nextWindowStart == window) {
+      addPending(nextWindowStart, false);
+      nextWindowStart += stride;
+    }
+  }
+
+  private void startSegment(long index) {
+    inSegment = true;
+    segmentStart = index;
+    framesEnd = index;
+    nextWindowStart = index;
+    finalizedUpTo = index;
+    picker.reset(index);
+  }
+
+  /** Covers the tail with a last window, decides every remaining sample, flushes shadowing. */
+  private void finishSegment(SpikeSink sink) {
+    if (!inSegment) {
+      return;
+    }
+    long lastCut = nextWindowStart - stride + window - 1;
+    boolean covered = nextWindowStart > segmentStart && lastCut >= framesEnd - 1;
+    if (!covered && framesEnd > segmentStart) {
+      long start = Math.max(segmentStart, framesEnd - window);
+      addPending(start, true);
+      ensureProbs(1);
+      model.predict(pending, 1, probs);
+      accumulate(pendingStarts[0], probs, 0, true);
+      pendingCount = 0;
+    }
+    finalizeUpTo(framesEnd, sink);
+    picker.flush(sink);
+    inSegment = false;
+  }
+
+  private void addPending(long start, boolean padded) {
+    int need = (pendingCount + 1) * CHANNELS * window;
+    if (pending.length < need) {
+      pending = Arrays.copyOf(pending, Math.max(need, 2 * pending.length));
+      pendingStarts =
+          Arrays.copyOf(pendingStarts, Math.max(pendingCount + 1, 2 * pendingStarts.length));
+    }
+    int base = pendingCount * CHANNELS * window;
+    long last = framesEnd - 1;
+    for (int t = 0; t < window; t++) {
+      long idx = Math.min(start + t, last); // padded: repeat the last frame
+      int fi = (int) Math.floorMod(idx, (long) frameCap);
+      for (int c = 0; c < CHANNELS; c++) {
+        pending[base + c * window + t] = frames[c * frameCap + fi];
+      }
+    }
+    pendingStarts[pendingCount++] = start;
+  }
+
+  private void ensureProbs(int n) {
+    if (probs.length < n * window) {
+      probs = new float[Math.max(n, batchSize) * window];
+    }
+  }
+
+  private void applyFirst(int n, float[] p, int offset, SpikeSink sink) {
+    for (int w = 0; w < n; w++) {
+      long start = pendingStarts[w];
+      accumulate(start, p, offset + w * window, false);
+      long end = start + window - 1;
+      finalizeUpTo(Math.min(framesEnd, end + stride - finalizeLag), sink);
+    }
+    int left = pendingCount - n;
+    if (left > 0) {
+      System.arraycopy(pending, n * CHANNELS * window, pending, 0, left * CHANNELS * window);
+      System.arraycopy(pendingStarts, n, pendingStarts, 0, left);
+    }
+    pendingCount = left;
+  }
+
+  private void accumulate(long start, float[] p, int offset, boolean endOfData) {
+    long end = start + window - 1;
+    for (int i = 0; i < window; i++) {
+      long u = start + i;
+      if (u < finalizedUpTo || u >= framesEnd) {
+        continue;
+      }
+      if (!endOfData && end > u + windowLookahead) {
+        continue;
+      }
+      int ai = (int) Math.floorMod(u, (long) accCap);
+      if (i >= edge && i < window - edge) {
+        sumInterior[ai] += p[offset + i];
+        countInterior[ai]++;
+      } else {
+        sumEdge[ai] += p[offset + i];
+        countEdge[ai]++;
+      }
+    }
+  }
+
+  private void finalizeUpTo(long limit, SpikeSink sink) {
+    while (finalizedUpTo < limit) {
+      long u = finalizedUpTo++;
+      int ai = (int) Math.floorMod(u, (long) accCap);
+      double prob;
+      if (imputed[ai]) {
+        prob = 0;
+      } else if (countInterior[ai] > 0) {
+        prob = sumInterior[ai] / countInterior[ai];
+      } else if (countEdge[ai] > 0) {
+        prob = sumEdge[ai] / countEdge[ai];
+      } else {
+        prob = 0;
+      }
+      picker.push(prob, threshold, sink);
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  @Override
+  public byte[] snapshot() {
+    if (pendingCount > 0) {
+      throw new IllegalStateException("snapshot with pending windows: run or apply them first");
+    }
+    byte[] fx = features.snapshot();
+    int size =
+        64
+            + fx.length
+            + 4 * frames.length
+            + accCap * (1 + 8 + 8 + 4 + 4)
+            + PeakPicker.bytes(picker.delaySamples());
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.putInt(STATE_VERSION);
+    b.putInt(fx.length).put(fx);
+    b.put((byte) (inSegment ? 1 : 0));
+    b.putLong(segmentStart).putLong(framesEnd).putLong(nextWindowStart).putLong(finalizedUpTo);
+    // only the live part of the rings matters, but fixed layout keeps restore simple
+    for (float f : frames) {
+      b.putFloat(f);
+    }
+    for (int i = 0; i < accCap; i++) {
+      b.put((byte) (imputed[i] ? 1 : 0));
+      b.putDouble(sumInterior[i]).putDouble(sumEdge[i]);
+      b.putInt(countInterior[i]).putInt(countEdge[i]);
+    }
+    picker.writeTo(b);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  @Override
+  public void restore(byte[] state) {
+    ByteBuffer b = ByteBuffer.wrap(state);
+    int v = b.getInt();
+    if (v != STATE_VERSION) {
+      throw new IllegalStateException("unet state version " + v + " is not supported");
+    }
+    byte[] fx = new byte[b.getInt()];
+    b.get(fx);
+    features.restore(fx);
+    inSegment = b.get() != 0;
+    segmentStart = b.getLong();
+    framesEnd = b.getLong();
+    nextWindowStart = b.getLong();
+    finalizedUpTo = b.getLong();
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = b.getFloat();
+    }
+    for (int i = 0; i < accCap; i++) {
+      imputed[i] = b.get() != 0;
+      sumInterior[i] = b.getDouble();
+      sumEdge[i] = b.getDouble();
+      countInterior[i] = b.getInt();
+      countEdge[i] = b.getInt();
+    }
+    picker.readFrom(b);
+    pendingCount = 0;
+  }
+}

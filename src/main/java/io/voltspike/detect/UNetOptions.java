@@ -1,0 +1,80 @@
+package io.voltspike.detect;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the U-Net detector's windowing and post-processing.
+ *
+ * @param modelPath the ONNX model file
+ * @param provider "cpu" or "cuda"
+ * @param strideMs a 100 ms window starts every stride
+ * @param lookaheadMs a sample's decision is final once this much later signal has arrived (the
+ *     detector's whole decision latency: feature delay, windows and shadowing included); {@code
+ *     Double.POSITIVE_INFINITY} waits for every window that covers the sample ("full context")
+ * @param edgeMs each window's first and last edge ms are pruned from the average (used only where
+ *     no window covers a sample with its interior)
+ * @param probabilityThreshold averaged probability at or above which a sample is a spike candidate
+ * @param shadowMs confidence-based shadowing radius: within it only the most probable candidate
+ *     stays a spike
+ * @param batchSize most windows per ONNX Runtime call
+ */
+public record UNetOptions(
+    Path modelPath,
+    String provider,
+    double strideMs,
+    double lookaheadMs,
+    double edgeMs,
+    double probabilityThreshold,
+    double shadowMs,
+    int batchSize) {
+
+  public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
+
+  public UNetOptions {
+    if (!(strideMs > 0)) {
+      throw new IllegalArgumentException("stride_ms must be > 0, was " + strideMs);
+    }
+    if (!(lookaheadMs > 0)) {
+      throw new IllegalArgumentException("lookahead_ms must be > 0 (or full), was " + lookaheadMs);
+    }
+    if (!(edgeMs >= 0)) {
+      throw new IllegalArgumentException("edge_ms must be >= 0, was " + edgeMs);
+    }
+    if (!(probabilityThreshold > 0 && probabilityThreshold < 1)) {
+      throw new IllegalArgumentException(
+          "probability_threshold must be in (0, 1), was " + probabilityThreshold);
+    }
+    if (!(shadowMs > 0)) {
+      throw new IllegalArgumentException("shadow_ms must be > 0, was " + shadowMs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, was " + batchSize);
+    }
+  }
+
+  public static UNetOptions defaults() {
+    return new UNetOptions(DEFAULT_MODEL, "cpu", 10, 20, 10, 0.5, 2, 64);
+  }
+
+  public UNetOptions withLookaheadMs(double ms) {
+    return new UNetOptions(
+        modelPath, provider, strideMs, ms, edgeMs, probabilityThreshold, shadowMs, batchSize);
+  }
+
+  public UNetOptions withModel(Path path) {
+    return new UNetOptions(
+        path, provider, strideMs, lookaheadMs, edgeMs, probabilityThreshold, shadowMs, batchSize);
+  }
+
+  /** Parses a lookahead: milliseconds, or "full". */
+  public static double parseLookahead(String s) {
+    if (s.strip().equalsIgnoreCase("full")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    try {
+      return Double.parseDouble(s.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("lookahead_ms must be a number of ms or 'full', was " + s);
+    }
+  }
+}

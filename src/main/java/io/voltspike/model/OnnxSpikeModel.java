@@ -1,0 +1,191 @@
+package io.voltspike.model;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The U-Net in ONNX Runtime: one session, created once, shared by every detector of the process
+ * (ORT sessions are safe to run concurrently). Batches of windows go in, probabilities come out.
+ *
+ * <p>The model's metadata must match the feature extractor the detectors run: a different feature
+ * hash, window or channel count is refused at load time with a message naming both values. {@link
+ * ExecutionProvider#CUDA} is tried when asked for; ORT does not fall back by itself, so a CUDA
+ * provider that cannot load falls back to CPU here, with a warning.
+ */
+public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxSpikeModel.class);
+  public static final String INPUT = "features";
+  public static final String OUTPUT = "probability";
+
+  private final Path file;
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final Map<String, String> metadata;
+  private final int window;
+  private final int channels;
+  private final ExecutionProvider provider;
+
+  private OnnxSpikeModel(
+      Path file,
+      OrtEnvironment env,
+      OrtSession session,
+      Map<String, String> metadata,
+      ExecutionProvider provider) {
+    this.file = file;
+    this.env = env;
+    this.session = session;
+    this.metadata = metadata;
+    this.window = Integer.parseInt(metadata.get(ModelMetadata.WINDOW));
+    this.channels = Integer.parseInt(metadata.get(ModelMetadata.CHANNELS));
+    this.provider = provider;
+  }
+
+  /**
+   * Loads a model and checks it against the expected feature hash.
+   *
+   * @param intraOpThreads ORT intra-op threads (1 is best for small batches on few cores)
+   */
+  public static OnnxSpikeModel load(
+      Path file, ExecutionProvider wanted, int intraOpThreads, String expectedFeatureHash) {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelLoadException("model file not found: " + file.toAbsolutePath());
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    ExecutionProvider used = wanted;
+    OrtSession session;
+    try {
+      session = env.createSession(file.toString(), options(wanted, intraOpThreads));
+    } catch (OrtException e) {
+      if (wanted == ExecutionProvider.CUDA) {
+        LOG.warn(
+            "CUDA execution provider unavailable ({}); falling back to CPU",
+            oneLine(e.getMessage()));
+        used = ExecutionProvider.CPU;
+        try {
+          session = env.createSession(file.toString(), options(used, intraOpThreads));
+        } catch (OrtException e2) {
+          throw new ModelLoadException(
+              "cannot load model " + file + ": " + oneLine(e2.getMessage()), e2);
+        }
+      } else {
+        throw new ModelLoadException(
+            "cannot load model " + file + ": " + oneLine(e.getMessage()), e);
+      }
+    }
+    try {
+      Map<String, String> meta = session.getMetadata().getCustomMetadata();
+      for (String k : ModelMetadata.REQUIRED) {
+        if (!meta.containsKey(k)) {
+          session.close();
+          throw new ModelLoadException(
+              "model " + file + " is not a VoltSpike model: metadata '" + k + "' is missing");
+        }
+      }
+      String hash = meta.get(ModelMetadata.FEATURE_HASH);
+      if (expectedFeatureHash != null && !expectedFeatureHash.equals(hash)) {
+        session.close();
+        throw new ModelLoadException(
+            "model "
+                + file
+                + " was trained with feature hash "
+                + hash
+                + " but this detector's feature extractor has hash "
+                + expectedFeatureHash
+                + "; retrain the model or use the feature settings it was trained with ("
+                + meta.getOrDefault(ModelMetadata.FEATURE_CONFIG, "not recorded")
+                + ")");
+      }
+      return new OnnxSpikeModel(file, env, session, meta, used);
+    } catch (OrtException e) {
+      throw new ModelLoadException("cannot read metadata of model " + file, e);
+    }
+  }
+
+  private static SessionOptions options(ExecutionProvider p, int threads) throws OrtException {
+    SessionOptions o = new SessionOptions();
+    o.setIntraOpNumThreads(Math.max(1, threads));
+    o.setInterOpNumThreads(1);
+    o.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+    if (p == ExecutionProvider.CUDA) {
+      o.addCUDA(0);
+    }
+    return o;
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public ExecutionProvider provider() {
+    return provider;
+  }
+
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public int windowSamples() {
+    return window;
+  }
+
+  @Override
+  public int channels() {
+    return channels;
+  }
+
+  @Override
+  public String featureHash() {
+    return metadata.get(ModelMetadata.FEATURE_HASH);
+  }
+
+  @Override
+  public String version() {
+    return metadata.get(ModelMetadata.VERSION);
+  }
+
+  @Override
+  public void predict(float[] input, int batch, float[] output) {
+    int n = batch * channels * window;
+    if (input.length < n || output.length < batch * window) {
+      throw new IllegalArgumentException(
+          "buffers too small for a batch of "
+              + batch
+              + ": "
+              + Arrays.toString(new int[] {input.length, output.length}));
+    }
+    long[] shape = {batch, channels, window};
+    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input, 0, n), shape);
+        OrtSession.Result r = session.run(Map.of(INPUT, t))) {
+      OnnxValue v = r.get(0);
+      FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+      fb.get(output, 0, batch * window);
+    } catch (OrtException e) {
+      throw new IllegalStateException("inference failed: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.warn("closing the ONNX session failed: {}", e.getMessage());
+    }
+  }
+}

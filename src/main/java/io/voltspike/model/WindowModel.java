@@ -1,0 +1,26 @@
+package io.voltspike.model;
+
+/**
+ * Spike probabilities for batches of feature windows. Implementations are thread-safe: several
+ * detectors may share one.
+ */
+public interface WindowModel {
+  /** Samples per window. */
+  int windowSamples();
+
+  /** Feature channels per sample. */
+  int channels();
+
+  /** The feature-extractor hash the model was trained with. */
+  String featureHash();
+
+  /** Model version, for spike events. */
+  String version();
+
+  /**
+   * @param input {@code batch} windows, channels first: {@code input[(b*channels + c)*window + t]}
+   * @param batch number of windows
+   * @param output receives {@code batch * window} probabilities, {@code output[b*window + t]}
+   */
+  void predict(float[] input, int batch, float[] output);
+}

@@ -1,0 +1,188 @@
+package io.voltspike.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.model.WindowModel;
+import io.voltspike.signal.FeatureConfig;
+import io.voltspike.signal.Features;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UNetDetectorTest {
+  static DetectorOptions opts(double lookaheadMs) {
+    return DetectorOptions.defaults().withUnet(UNetOptions.defaults().withLookaheadMs(lookaheadMs));
+  }
+
+  static final float[] TRACE = SyntheticTraces.make(7345, 12, 1, 21).trace;
+
+  @Test
+  void agreeingWindowsAverageToTheirCommonValue() {
+    // every window predicts z/10 at every sample: whatever the windowing, the average is z/10
+    List<Spike> got =
+        OfflineDetection.run(new UNetDetector(opts(20), FakeModels.identity()), TRACE);
+    float[] z = Features.of(FeatureConfig.defaults(), TRACE).channels()[0];
+    PeakPicker p = new PeakPicker(2);
+    List<Spike> expected = new ArrayList<>();
+    for (float v : z) {
+      p.push(Math.max(0f, Math.min(1f, v / 10f)), 0.5, (s, val) -> expected.add(new Spike(s, val)));
+    }
+    p.flush((s, val) -> expected.add(new Spike(s, val)));
+    assertTrue(expected.size() > 20);
+    assertEquals(expected.size(), got.size());
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals(expected.get(i).sample(), got.get(i).sample());
+      assertEquals(expected.get(i).score(), got.get(i).score(), 1e-6);
+    }
+  }
+
+  /** Brute force of the documented averaging rule, for a position-dependent model. */
+  static double[] referenceAverage(int n, int w, int stride, int edge, int lw, int finalizeLag) {
+    double[] si = new double[n];
+    double[] se = new double[n];
+    int[] ci = new int[n];
+    int[] ce = new int[n];
+    int lastEnd = -1;
+    for (int s = 0; s + w <= n; s += stride) {
+      int e = s + w - 1;
+      for (int i = 0; i < w; i++) {
+        int u = s + i;
+        if (e > u + lw) {
+          continue;
+        }
+        double p = (i + 1) / 128.0;
+        if (i >= edge && i < w - edge) {
+          si[u] += p;
+          ci[u]++;
+        } else {
+          se[u] += p;
+          ce[u]++;
+        }
+      }
+      lastEnd = e;
+    }
+    if (lastEnd < n - 1) { // tail window, only for samples not yet decided
+      int s = Math.max(0, n - w);
+      int firstOpen = lastEnd < 0 ? 0 : lastEnd + stride - finalizeLag;
+      for (int i = 0; i < w && s + i < n; i++) {
+        int u = s + i;
+        if (u < firstOpen) {
+          continue;
+        }
+        double p = (i + 1) / 128.0;
+        if (i >= edge && i < w - edge) {
+          si[u] += p;
+          ci[u]++;
+        } else {
+          se[u] += p;
+          ce[u]++;
+        }
+      }
+    }
+    double[] avg = new double[n];
+    for (int u = 0; u < n; u++) {
+      avg[u] = ci[u] > 0 ? si[u] / ci[u] : ce[u] > 0 ? se[u] / ce[u] : 0;
+    }
+    return avg;
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {20, 30, 50, Double.POSITIVE_INFINITY})
+  void boundedLookaheadAveragingMatchesTheRule(double lookaheadMs) {
+    WindowModel positional = FakeModels.of((t, z) -> (t + 1) / 128f);
+    UNetDetector d = new UNetDetector(opts(lookaheadMs), positional);
+    int n = 1234;
+    float[] trace = java.util.Arrays.copyOf(TRACE, n);
+    // threshold 0.5 with dead time 2: spikes are the local maxima of the average above 0.5
+    List<Spike> got = OfflineDetection.run(d, trace);
+    int delay = FeatureConfig.defaults().delaySamples();
+    int lw = Double.isInfinite(lookaheadMs) ? 99 : Math.min(99, (int) lookaheadMs - delay - 2);
+    double[] avg = referenceAverage(n, 100, 10, 10, lw, Math.min(99, lw));
+    PeakPicker p = new PeakPicker(2);
+    List<Spike> expected = new ArrayList<>();
+    for (double v : avg) {
+      p.push(v, 0.5, (s, val) -> expected.add(new Spike(s, val)));
+    }
+    p.flush((s, val) -> expected.add(new Spike(s, val)));
+    assertEquals(expected.size(), got.size(), "lookahead " + lookaheadMs);
+    for (int i = 0; i < got.size(); i++) {
+      assertEquals(expected.get(i).sample(), got.get(i).sample());
+      assertEquals(expected.get(i).score(), got.get(i).score(), 1e-6);
+    }
+    assertEquals(
+        Double.isInfinite(lookaheadMs) ? delay + 99 + 2 : (int) lookaheadMs,
+        d.decisionLatencySamples());
+  }
+
+  @Test
+  void chunkedBatchedAndRestoredRunsGiveTheSameSpikes() {
+    WindowModel m = FakeModels.identity();
+    List<Spike> whole = OfflineDetection.run(new UNetDetector(opts(20), m), TRACE);
+    List<Spike> ones = OfflineDetection.run(new UNetDetector(opts(20), m), TRACE, 1);
+    List<Spike> odd = OfflineDetection.run(new UNetDetector(opts(20), m), TRACE, 37);
+    assertEquals(whole, ones);
+    assertEquals(whole, odd);
+
+    // the stream's way: cut windows, batch them elsewhere, apply; snapshot between chunks
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
+    UNetDetector d = new UNetDetector(opts(20), m);
+    float[] in = new float[64 * 500];
+    float[] out = new float[64 * 100];
+    for (int off = 0; off < TRACE.length; off += 10) {
+      d.cut(TRACE, off, Math.min(10, TRACE.length - off), sink);
+      int n = d.pendingWindows();
+      for (int i = 0; i < n; i++) {
+        d.copyPending(i, in, i * 500);
+      }
+      m.predict(in, n, out);
+      d.applyPending(out, 0, sink);
+      if (off % 1000 == 0) {
+        UNetDetector fresh = new UNetDetector(opts(20), m);
+        fresh.restore(d.snapshot());
+        d = fresh;
+      }
+    }
+    d.flush(sink);
+    assertEquals(whole, got);
+  }
+
+  @Test
+  void stateFitsTheBudget() {
+    UNetDetector d = new UNetDetector(opts(20), FakeModels.identity());
+    d.push(TRACE, 0, 5000, (s, v) -> {});
+    int bytes = d.snapshot().length;
+    assertTrue(bytes <= 16 * 1024, "state " + bytes + " bytes");
+  }
+
+  @Test
+  void tooShortLookaheadNamesTheMinimum() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new UNetDetector(opts(10), FakeModels.identity()));
+    assertTrue(e.getMessage().contains("at least 15.0 ms"), e.getMessage());
+  }
+
+  @Test
+  void traceShorterThanAWindowStillGetsDecisions() {
+    float[] shortTrace = java.util.Arrays.copyOf(TRACE, 60);
+    shortTrace[30] += 40;
+    List<Spike> s =
+        OfflineDetection.run(new UNetDetector(opts(20), FakeModels.identity()), shortTrace);
+    assertTrue(s.stream().anyMatch(x -> x.sample() == 30), s.toString());
+  }
+
+  @Test
+  void modelForOtherFeaturesIsRefused() {
+    DetectorOptions other = opts(20).withSampleRate(2000);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new UNetDetector(other, FakeModels.identity()));
+    assertTrue(e.getMessage().contains("feature hash"), e.getMessage());
+  }
+}

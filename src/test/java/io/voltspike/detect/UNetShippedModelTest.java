@@ -1,0 +1,81 @@
+package io.voltspike.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.eval.Counts;
+import io.voltspike.eval.Matcher;
+import io.voltspike.io.Recording;
+import io.voltspike.model.ExecutionProvider;
+import io.voltspike.model.OnnxSpikeModel;
+import io.voltspike.model.SharedModels;
+import io.voltspike.signal.FeatureConfig;
+import io.voltspike.sim.Family;
+import io.voltspike.sim.NeuronSimulator;
+import io.voltspike.sim.TraceParams;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shipped ONNX model through the real detector. */
+class UNetShippedModelTest {
+  static OnnxSpikeModel model() {
+    return SharedModels.get(
+        UNetOptions.DEFAULT_MODEL, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
+  }
+
+  static Recording trace(double snr, int polarity, long seed) {
+    return NeuronSimulator.simulate(
+        "t", TraceParams.of(Family.REGULAR, snr, polarity, 30, 1000), seed);
+  }
+
+  @Test
+  void detectsSimulatedSpikesWell() {
+    for (int polarity : new int[] {1, -1}) {
+      Recording r = trace(9, polarity, 101 + polarity);
+      DetectorOptions o =
+          DetectorOptions.defaults().withPeakSign(polarity > 0 ? PeakSign.POS : PeakSign.NEG);
+      List<Spike> s = OfflineDetection.run(new UNetDetector(o, model()), r.voltage());
+      Counts c =
+          Matcher.counts(r.truth(), OfflineDetection.samples(s), 2, r.length(), r.durationS());
+      assertTrue(c.f1() > 0.85, "polarity " + polarity + ": " + c);
+      assertTrue(s.stream().allMatch(x -> x.score() >= 0.5 && x.score() <= 1.0));
+    }
+  }
+
+  @Test
+  void batchSizeDoesNotChangeSpikes() {
+    Recording r = trace(4, 1, 202);
+    DetectorOptions o = DetectorOptions.defaults();
+    List<Spike> batched = OfflineDetection.run(new UNetDetector(o, model()), r.voltage());
+    // one window per ONNX Runtime call, as a lightly loaded stream would run
+    List<Spike> single = new ArrayList<>();
+    SpikeSink sink = (s, p) -> single.add(new Spike(s, p));
+    UNetDetector d = new UNetDetector(o, model());
+    float[] in = new float[500];
+    float[] out = new float[100];
+    float[] v = r.voltage();
+    for (int off = 0; off < v.length; off += 10) {
+      d.cut(v, off, Math.min(10, v.length - off), sink);
+      while (d.pendingWindows() > 0) {
+        d.copyPending(0, in, 0);
+        model().predict(in, 1, out);
+        // apply just the first pending window
+        float[] one = new float[100 * d.pendingWindows()];
+        System.arraycopy(out, 0, one, 0, 100);
+        if (d.pendingWindows() == 1) {
+          d.applyPending(one, 0, sink);
+        } else {
+          d.runPending(sink);
+        }
+      }
+    }
+    d.flush(sink);
+    assertTrue(batched.size() > 50);
+    assertEquals(batched.size(), single.size());
+    for (int i = 0; i < batched.size(); i++) {
+      assertEquals(batched.get(i).sample(), single.get(i).sample());
+      assertEquals(batched.get(i).score(), single.get(i).score(), 1e-5);
+    }
+  }
+}
