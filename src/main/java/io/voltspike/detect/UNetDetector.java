@@ -358,12 +358,10 @@ public final class UNetDetector implements SpikeDetector {
 
   @Override
   public byte[] snapshot() {
-    if (pendingCount > 0) {
-      throw new IllegalStateException("snapshot with pending windows: run or apply them first");
-    }
     byte[] fx = features.snapshot();
     int size =
         64
+            + pendingCount * (8 + 4 * CHANNELS * window)
             + fx.length
             + 4 * frames.length
             + accCap * (1 + 8 + 8 + 4 + 4)
@@ -383,6 +381,13 @@ public final class UNetDetector implements SpikeDetector {
       b.putInt(countInterior[i]).putInt(countEdge[i]);
     }
     picker.writeTo(b);
+    b.putInt(pendingCount);
+    for (int i = 0; i < pendingCount; i++) {
+      b.putLong(pendingStarts[i]);
+    }
+    for (int i = 0; i < pendingCount * CHANNELS * window; i++) {
+      b.putFloat(pending[i]);
+    }
     return Arrays.copyOf(b.array(), b.position());
   }
 
@@ -412,6 +417,14 @@ public final class UNetDetector implements SpikeDetector {
       countEdge[i] = b.getInt();
     }
     picker.readFrom(b);
-    pendingCount = 0;
+    pendingCount = b.getInt();
+    pending = new float[Math.max(1, pendingCount) * CHANNELS * window];
+    pendingStarts = new long[Math.max(1, pendingCount)];
+    for (int i = 0; i < pendingCount; i++) {
+      pendingStarts[i] = b.getLong();
+    }
+    for (int i = 0; i < pendingCount * CHANNELS * window; i++) {
+      pending[i] = b.getFloat();
+    }
   }
 }

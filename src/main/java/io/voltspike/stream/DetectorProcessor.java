@@ -1,0 +1,280 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.DeadLetter;
+import io.voltspike.avro.SpikeEvent;
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.detect.Detectors;
+import io.voltspike.detect.Spike;
+import io.voltspike.detect.SpikeDetector;
+import io.voltspike.detect.UNetDetector;
+import io.voltspike.model.WindowModel;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The per-neuron detector step. {@code process()} only updates state: it decodes and checks a
+ * chunk, feeds it to the neuron's detector (U-Net windows are cut but not yet inferred), and writes
+ * the neuron's whole state, pending windows and undelivered spikes included, to the changelogged
+ * store; bad records go to the dead-letter topic. A wall-clock punctuator runs every {@code
+ * batchWaitMs}: it gathers the pending windows of all neurons of the task into ONNX Runtime
+ * batches, applies the probabilities, and forwards the spikes. A commit can fall anywhere: the
+ * store always holds everything processed so far.
+ */
+public final class DetectorProcessor implements Processor<String, byte[], String, Object> {
+  public static final String SPIKES_SINK = "spikes-sink";
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+  private final StreamSettings settings;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, byte[]> store;
+  private final Map<String, NeuronSession> live = new HashMap<>();
+  private final Set<String> waiting = new LinkedHashSet<>();
+  private boolean resumed;
+  private float[] batchIn = new float[0];
+  private float[] batchOut = new float[0];
+
+  public DetectorProcessor(StreamSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(Topics.STATE_STORE);
+    context.schedule(
+        Duration.ofMillis(Math.max(1, settings.batchWaitMs())),
+        PunctuationType.WALL_CLOCK_TIME,
+        t -> publish());
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String key = record.key();
+    if (key == null || key.isEmpty()) {
+      deadLetter(record, "missing_key", "records must be keyed by neuron id");
+      return;
+    }
+    VoltageChunk chunk;
+    try {
+      chunk = ChunkDecoder.decode(record.value());
+    } catch (BadRecordException e) {
+      deadLetter(record, e.reason(), e.getMessage());
+      return;
+    }
+    if (!key.equals(chunk.getNeuron())) {
+      deadLetter(
+          record,
+          "key_mismatch",
+          "record key '" + key + "' is not the chunk's neuron '" + chunk.getNeuron() + "'");
+      return;
+    }
+    if (!(chunk.getSampleRateHz() > 0) || !Double.isFinite(chunk.getSampleRateHz())) {
+      deadLetter(record, "bad_rate", "sample_rate_hz must be > 0, was " + chunk.getSampleRateHz());
+      return;
+    }
+    NeuronSession s;
+    try {
+      s = session(key, chunk.getSampleRateHz());
+    } catch (RuntimeException e) {
+      deadLetter(record, "detector_error", "cannot create a detector: " + e.getMessage());
+      return;
+    }
+    boolean allMissing = !chunk.getSamples().isEmpty();
+    for (Float f : chunk.getSamples()) {
+      if (f != null && Float.isFinite(f)) {
+        allMissing = false;
+        break;
+      }
+    }
+    if (allMissing) {
+      // reported, and processed as missing samples so the indices stay consistent
+      deadLetter(record, "nan_only", "every sample is NaN or infinite; treated as missing");
+    }
+    try {
+      NeuronSession.Accepted a = s.accept(chunk);
+      StreamStats.CHUNKS.increment();
+      StreamStats.SAMPLES.add(a.samples());
+      StreamStats.GAP_SAMPLES.add(a.gap());
+      if (a.trimmed() > 0) {
+        StreamStats.bad("overlap_trimmed");
+      }
+    } catch (BadRecordException e) {
+      deadLetter(record, e.reason(), e.getMessage());
+      return;
+    }
+    waiting.add(key);
+    store.put(key, s.toBytes());
+  }
+
+  private NeuronSession session(String key, double rateHz) {
+    NeuronSession s = live.get(key);
+    if (s != null) {
+      return s;
+    }
+    byte[] saved = store.get(key);
+    SpikeDetector fresh =
+        Detectors.create(settings.detector(), settings.options().withSampleRate(rateHz));
+    if (saved != null) {
+      s = NeuronSession.fromBytes(saved, fresh); // accept() reports a changed rate
+    } else {
+      s = new NeuronSession(fresh);
+    }
+    live.put(key, s);
+    return s;
+  }
+
+  /**
+   * After a restart or rebalance, neurons whose restored state still holds pending windows or
+   * undelivered spikes are published without waiting for their next chunk.
+   */
+  private void resumeRestored() {
+    resumed = true;
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (live.containsKey(kv.key)) {
+          continue;
+        }
+        NeuronSession s = session(kv.key, NeuronSession.sampleRateOf(kv.value));
+        boolean pending =
+            !s.outbox().isEmpty()
+                || (s.detector() instanceof UNetDetector u && u.pendingWindows() > 0);
+        if (pending) {
+          waiting.add(kv.key);
+        } else {
+          live.remove(kv.key); // keep memory for neurons that are active
+        }
+      }
+    }
+  }
+
+  /** Batched inference over every waiting neuron, then publishes spikes (the punctuator). */
+  void publish() {
+    if (!resumed) {
+      resumeRestored();
+    }
+    if (waiting.isEmpty()) {
+      return;
+    }
+    List<String> keys = new ArrayList<>(waiting);
+    waiting.clear();
+    inferPending(keys);
+    long now = context.currentSystemTimeMs();
+    for (String key : keys) {
+      NeuronSession s = live.get(key);
+      if (s == null) {
+        continue;
+      }
+      List<Spike> out = s.outbox();
+      for (Spike sp : out) {
+        SpikeEvent ev =
+            SpikeEvent.newBuilder()
+                .setSession(s.session())
+                .setNeuron(key)
+                .setSample(sp.sample())
+                .setTimeMs(sp.sample() * 1000.0 / s.sampleRateHz())
+                .setAcquiredAtUs(s.acquiredAtUs(sp.sample()))
+                .setProbability(sp.score())
+                .setDetector(s.detector().name())
+                .setModelVersion(modelVersion(s.detector()))
+                .setEmittedAtUs(now * 1000)
+                .build();
+        context.forward(new Record<String, Object>(key, ev, now), SPIKES_SINK);
+      }
+      StreamStats.SPIKES.add(out.size());
+      out.clear();
+      store.put(key, s.toBytes());
+      if (s.ended()) {
+        live.remove(key);
+      }
+    }
+  }
+
+  private String modelVersion(SpikeDetector d) {
+    return d instanceof UNetDetector u ? u.model().version() : settings.detectorVersion();
+  }
+
+  private void inferPending(List<String> keys) {
+    int batchSize = settings.options().unet().batchSize();
+    List<NeuronSession> group = new ArrayList<>();
+    WindowModel model = null;
+    int windows = 0;
+    for (String key : keys) {
+      NeuronSession s = live.get(key);
+      if (s != null && s.detector() instanceof UNetDetector u && u.pendingWindows() > 0) {
+        if (windows + u.pendingWindows() > batchSize && !group.isEmpty()) {
+          runBatch(group, model, windows);
+          group.clear();
+          windows = 0;
+        }
+        model = u.model();
+        group.add(s);
+        windows += u.pendingWindows();
+      }
+    }
+    if (!group.isEmpty()) {
+      runBatch(group, model, windows);
+    }
+  }
+
+  private void runBatch(List<NeuronSession> group, WindowModel model, int windows) {
+    int w = model.windowSamples();
+    int c = model.channels();
+    if (batchIn.length < windows * c * w) {
+      batchIn = new float[windows * c * w];
+      batchOut = new float[windows * w];
+    }
+    int i = 0;
+    for (NeuronSession s : group) {
+      UNetDetector u = (UNetDetector) s.detector();
+      for (int k = 0; k < u.pendingWindows(); k++) {
+        u.copyPending(k, batchIn, (i++) * c * w);
+      }
+    }
+    model.predict(batchIn, windows, batchOut);
+    StreamStats.WINDOWS.add(windows);
+    StreamStats.BATCHES.increment();
+    StreamStats.LAST_BATCH_SIZE.set(windows);
+    int off = 0;
+    for (NeuronSession s : group) {
+      UNetDetector u = (UNetDetector) s.detector();
+      int n = u.pendingWindows();
+      u.applyPending(batchOut, off * w, s.sink());
+      off += n;
+    }
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
+    StreamStats.bad(reason);
+    RecordMetadata m = context.recordMetadata().orElse(null);
+    DeadLetter d =
+        DeadLetter.newBuilder()
+            .setSourceTopic(m == null ? settings.samplesTopic() : m.topic())
+            .setPartition(m == null ? -1 : m.partition())
+            .setOffset(m == null ? -1 : m.offset())
+            .setReason(reason)
+            .setDetail(detail == null ? "" : detail)
+            .setRaw(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .build();
+    context.forward(
+        new Record<String, Object>(record.key(), d, record.timestamp()), DEAD_LETTER_SINK);
+  }
+
+  @Override
+  public void close() {
+    live.clear();
+  }
+}

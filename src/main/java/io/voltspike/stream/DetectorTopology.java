@@ -1,0 +1,55 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.DeadLetter;
+import io.voltspike.avro.SpikeEvent;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** Builds the detector topology: samples -> per-neuron detector (+ state store) -> spikes. */
+public final class DetectorTopology {
+  public static final String SOURCE = "samples-source";
+  public static final String DETECTOR = "detector";
+
+  private DetectorTopology() {}
+
+  public static Topology build(StreamSettings s) {
+    Topology t = new Topology();
+    t.addSource(
+        SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        s.samplesTopic());
+    t.addProcessor(DETECTOR, () -> new DetectorProcessor(s), SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(Topics.STATE_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingEnabled(Map.of("cleanup.policy", "compact")),
+        DETECTOR);
+    t.addSink(
+        DetectorProcessor.SPIKES_SINK,
+        s.spikesTopic(),
+        Serdes.String().serializer(),
+        spikeSerializer(),
+        DETECTOR);
+    t.addSink(
+        DetectorProcessor.DEAD_LETTER_SINK,
+        s.deadLetterTopic(),
+        Serdes.String().serializer(),
+        deadLetterSerializer(),
+        DETECTOR);
+    return t;
+  }
+
+  static Serializer<Object> spikeSerializer() {
+    return (topic, v) -> AvroCodec.SPIKES.encode((SpikeEvent) v);
+  }
+
+  static Serializer<Object> deadLetterSerializer() {
+    return (topic, v) -> AvroCodec.DEAD_LETTERS.encode((DeadLetter) v);
+  }
+}

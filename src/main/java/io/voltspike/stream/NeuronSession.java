@@ -1,0 +1,192 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.Detectors;
+import io.voltspike.detect.Spike;
+import io.voltspike.detect.SpikeDetector;
+import io.voltspike.detect.UNetDetector;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One neuron's live state in the stream: its detector, where the next chunk must start, the
+ * session's clock, and the spikes decided but not yet published. All of it serializes into the
+ * changelogged state store, so a restart or rebalance continues exactly where it stopped.
+ *
+ * <p>Chunk checks: a chunk that starts after the expected sample is a gap (the detector's gap
+ * policy); one that starts before it overlaps: the already-seen prefix is dropped (a documented
+ * repair), and a chunk with nothing new is a duplicate or out of order (dead letter). A changed
+ * sample rate is refused (dead letter).
+ */
+public final class NeuronSession {
+  private static final int VERSION = 1;
+
+  private final SpikeDetector detector;
+  private String session;
+  private double sampleRateHz;
+  private long nextSample;
+  /** Acquisition time of sample 0, microseconds since the epoch. */
+  private long originUs;
+  private boolean ended;
+  private final List<Spike> outbox = new ArrayList<>();
+
+  /** What {@link #accept} did with a chunk. */
+  public record Accepted(int samples, long gap, int trimmed) {}
+
+  public NeuronSession(SpikeDetector detector) {
+    this.detector = detector;
+  }
+
+  public static NeuronSession create(String detectorName, DetectorOptions options, double rateHz) {
+    return new NeuronSession(Detectors.create(detectorName, options.withSampleRate(rateHz)));
+  }
+
+  public SpikeDetector detector() {
+    return detector;
+  }
+
+  public String session() {
+    return session;
+  }
+
+  public double sampleRateHz() {
+    return sampleRateHz;
+  }
+
+  public long nextSample() {
+    return nextSample;
+  }
+
+  /** Acquisition time of a sample, microseconds since the epoch. */
+  public long acquiredAtUs(long sample) {
+    return originUs + Math.round(sample * 1e6 / sampleRateHz);
+  }
+
+  public boolean ended() {
+    return ended;
+  }
+
+  /**
+   * Feeds a chunk. U-Net windows are left pending for the batched inference; other detectors
+   * decide at once into the outbox.
+   */
+  public Accepted accept(VoltageChunk c) throws BadRecordException {
+    List<Float> samples = c.getSamples();
+    if (session == null) {
+      session = c.getSession();
+      sampleRateHz = c.getSampleRateHz();
+      nextSample = 0; // a session that starts later begins with a gap
+      originUs = c.getAcquiredAtUs() - Math.round(c.getFirstSample() * 1e6 / sampleRateHz);
+    }
+    if (ended) {
+      throw new BadRecordException("after_end", "chunk after end_of_session for " + c.getNeuron());
+    }
+    if (c.getSampleRateHz() != sampleRateHz) {
+      throw new BadRecordException(
+          "rate_change",
+          "sample rate changed from " + sampleRateHz + " to " + c.getSampleRateHz() + " Hz");
+    }
+    long first = c.getFirstSample();
+    long end = first + samples.size();
+    if (end <= nextSample && !(samples.isEmpty() && c.getEndOfSession())) {
+      boolean duplicate = end == nextSample;
+      throw new BadRecordException(
+          duplicate ? "duplicate" : "out_of_order",
+          "samples " + first + ".." + (end - 1) + " were already processed (next is " + nextSample + ")");
+    }
+    int skip = (int) Math.max(0, nextSample - first);
+    long gap = Math.max(0, first - nextSample);
+    SpikeSinkToOutbox sink = new SpikeSinkToOutbox(outbox);
+    if (gap > 0) {
+      detector.pushGap(gap, sink);
+    }
+    float[] v = new float[samples.size() - skip];
+    for (int i = 0; i < v.length; i++) {
+      Float f = samples.get(skip + i);
+      v[i] = f == null ? Float.NaN : f;
+    }
+    if (detector instanceof UNetDetector u) {
+      u.cut(v, 0, v.length, sink);
+    } else {
+      detector.push(v, 0, v.length, sink);
+    }
+    nextSample = Math.max(nextSample, end);
+    if (c.getEndOfSession()) {
+      detector.flush(sink);
+      ended = true;
+    }
+    return new Accepted(v.length, gap, skip);
+  }
+
+  /** Spikes decided and not yet published; the caller publishes and then clears them. */
+  public List<Spike> outbox() {
+    return outbox;
+  }
+
+  public SpikeSinkToOutbox sink() {
+    return new SpikeSinkToOutbox(outbox);
+  }
+
+  /** Collects spikes into a list. */
+  public record SpikeSinkToOutbox(List<Spike> out) implements io.voltspike.detect.SpikeSink {
+    @Override
+    public void onSpike(long sample, double score) {
+      out.add(new Spike(sample, score));
+    }
+  }
+
+  public byte[] toBytes() {
+    byte[] d = detector.snapshot();
+    byte[] s = session == null ? new byte[0] : session.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(64 + s.length + d.length + outbox.size() * 16);
+    b.putInt(VERSION);
+    b.putInt(session == null ? -1 : s.length).put(s);
+    b.putDouble(sampleRateHz).putLong(nextSample).putLong(originUs).put((byte) (ended ? 1 : 0));
+    b.putInt(outbox.size());
+    for (Spike sp : outbox) {
+      b.putLong(sp.sample()).putDouble(sp.score());
+    }
+    b.putInt(d.length).put(d);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  /** The sample rate stored in a state, to build the matching detector before restoring. */
+  public static double sampleRateOf(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    b.getInt();
+    int sl = b.getInt();
+    b.position(b.position() + Math.max(0, sl));
+    return b.getDouble();
+  }
+
+  public static NeuronSession fromBytes(byte[] bytes, SpikeDetector fresh) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int v = b.getInt();
+    if (v != VERSION) {
+      throw new IllegalStateException("neuron state version " + v + " is not supported");
+    }
+    NeuronSession n = new NeuronSession(fresh);
+    int sl = b.getInt();
+    if (sl >= 0) {
+      byte[] s = new byte[sl];
+      b.get(s);
+      n.session = new String(s, StandardCharsets.UTF_8);
+    }
+    n.sampleRateHz = b.getDouble();
+    n.nextSample = b.getLong();
+    n.originUs = b.getLong();
+    n.ended = b.get() != 0;
+    int k = b.getInt();
+    for (int i = 0; i < k; i++) {
+      n.outbox.add(new Spike(b.getLong(), b.getDouble()));
+    }
+    byte[] d = new byte[b.getInt()];
+    b.get(d);
+    fresh.restore(d);
+    return n;
+  }
+}

@@ -1,0 +1,112 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.io.Recording;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes recordings as a rig does: every neuron's chunk k in turn, keyed by neuron, keeping the
+ * recordings' sample indices. At speed 1.0 chunk k leaves when its last sample would have been
+ * acquired; {@code speed <= 0} sends as fast as the broker takes them.
+ */
+public final class Replayer implements AutoCloseable {
+  private final KafkaProducer<String, byte[]> producer;
+  private final String topic;
+
+  public Replayer(String bootstrap, String topic, Properties extra) {
+    Properties p = new Properties();
+    if (extra != null) {
+      p.putAll(extra);
+    }
+    p.put("bootstrap.servers", bootstrap);
+    p.put("linger.ms", "0");
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    this.producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.topic = topic;
+  }
+
+  /**
+   * @param startUs acquisition time of sample 0 (microseconds since the epoch)
+   * @param onChunks called with the number of chunks sent so far
+   * @return chunks sent
+   */
+  public long replay(
+      String session,
+      List<Recording> recordings,
+      int chunkSamples,
+      double speed,
+      long startUs,
+      boolean endOfSession,
+      LongConsumer onChunks) {
+    int maxLen = recordings.stream().mapToInt(Recording::length).max().orElse(0);
+    double rate = recordings.isEmpty() ? 1000 : recordings.get(0).sampleRateHz();
+    long sent = 0;
+    long t0 = System.nanoTime();
+    for (int off = 0; off < maxLen; off += chunkSamples) {
+      if (speed > 0) {
+        long dueNs = t0 + Math.round((off + chunkSamples) * 1e9 / rate / speed);
+        long wait = dueNs - System.nanoTime();
+        if (wait > 0) {
+          DetectorApp.sleep(wait / 1_000_000L);
+        }
+      }
+      for (Recording r : recordings) {
+        if (off >= r.length()) {
+          continue;
+        }
+        int n = Math.min(chunkSamples, r.length() - off);
+        VoltageChunk c =
+            ChunkSplitter.chunk(
+                session,
+                r.name(),
+                r.voltage(),
+                off,
+                n,
+                r.sampleRateHz(),
+                startUs,
+                endOfSession && off + n >= r.length());
+        producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+        sent++;
+      }
+      onChunks.accept(sent);
+    }
+    producer.flush();
+    return sent;
+  }
+
+  /** Sends each recording from a start sample on (as fast as possible), keeping indices. */
+  public long replayFrom(
+      String session,
+      List<Recording> recordings,
+      int chunkSamples,
+      java.util.function.ToIntFunction<Recording> from,
+      long startUs,
+      boolean endOfSession) {
+    long sent = 0;
+    for (Recording r : recordings) {
+      for (int off = from.applyAsInt(r); off < r.length(); off += chunkSamples) {
+        int n = Math.min(chunkSamples, r.length() - off);
+        VoltageChunk c =
+            ChunkSplitter.chunk(session, r.name(), r.voltage(), off, n, r.sampleRateHz(), startUs,
+                endOfSession && off + n >= r.length());
+        producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+        sent++;
+      }
+    }
+    producer.flush();
+    return sent;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

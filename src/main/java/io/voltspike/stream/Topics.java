@@ -1,0 +1,11 @@
+package io.voltspike.stream;
+
+/** Default topic and store names (all configurable except the store). */
+public final class Topics {
+  public static final String SAMPLES = "voltspike.samples";
+  public static final String SPIKES = "voltspike.spikes";
+  public static final String DEAD_LETTER = "voltspike.dead-letter";
+  public static final String STATE_STORE = "neuron-state";
+
+  private Topics() {}
+}

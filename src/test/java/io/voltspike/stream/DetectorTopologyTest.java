@@ -1,0 +1,242 @@
+package io.voltspike.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.avro.DeadLetter;
+import io.voltspike.avro.SpikeEvent;
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.Detectors;
+import io.voltspike.detect.OfflineDetection;
+import io.voltspike.detect.Spike;
+import io.voltspike.io.Recording;
+import io.voltspike.sim.Family;
+import io.voltspike.sim.NeuronSimulator;
+import io.voltspike.sim.TraceParams;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DetectorTopologyTest {
+  TopologyTestDriver driver;
+  TestInputTopic<String, byte[]> in;
+  TestOutputTopic<String, SpikeEvent> spikes;
+  TestOutputTopic<String, DeadLetter> dead;
+
+  static final Deserializer<SpikeEvent> SPIKE =
+      (t, b) -> {
+        try {
+          return AvroCodec.SPIKES.decode(b);
+        } catch (BadRecordException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+  static final Deserializer<DeadLetter> DEAD =
+      (t, b) -> {
+        try {
+          return AvroCodec.DEAD_LETTERS.decode(b);
+        } catch (BadRecordException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+
+  void start(String detector) {
+    StreamSettings s = StreamSettings.defaults().withDetector(detector, DetectorOptions.defaults());
+    Properties p = StreamSettings.streamsProperties("dummy:9092", "test", "eos", null);
+    driver = new TopologyTestDriver(DetectorTopology.build(s), p);
+    in = driver.createInputTopic(Topics.SAMPLES, new StringSerializer(), new ByteArraySerializer());
+    spikes = driver.createOutputTopic(Topics.SPIKES, new StringDeserializer(), SPIKE);
+    dead = driver.createOutputTopic(Topics.DEAD_LETTER, new StringDeserializer(), DEAD);
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  static Recording trace(long seed) {
+    return NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, 1, 20, 1000), seed);
+  }
+
+  static List<Long> offline(String detector, float[] v) {
+    return OfflineDetection.run(Detectors.create(detector, DetectorOptions.defaults()), v).stream()
+        .map(Spike::sample)
+        .collect(Collectors.toList());
+  }
+
+  void send(String key, VoltageChunk c) {
+    in.pipeInput(key, AvroCodec.CHUNKS.encode(c));
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+  }
+
+  List<Long> spikesOf(String neuron) {
+    return spikes.readValuesToList().stream()
+        .filter(e -> e.getNeuron().equals(neuron))
+        .map(SpikeEvent::getSample)
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void streamGivesTheOfflineSpikes() {
+    for (String det : new String[] {"unet", "threshold"}) {
+      start(det);
+      Recording r = trace(31);
+      long t0 = 1_700_000_000_000_000L;
+      for (VoltageChunk c :
+          ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, t0, true)) {
+        send("n1", c);
+      }
+      List<SpikeEvent> events = spikes.readValuesToList();
+      List<Long> got = events.stream().map(SpikeEvent::getSample).collect(Collectors.toList());
+      List<Long> expected = offline(det, r.voltage());
+      assertTrue(expected.size() > 10, det);
+      assertEquals(expected, got, det);
+      SpikeEvent e = events.get(0);
+      assertEquals("s1", e.getSession());
+      assertEquals(det, e.getDetector());
+      assertEquals(t0 + e.getSample() * 1000, e.getAcquiredAtUs());
+      assertEquals(e.getSample() * 1.0, e.getTimeMs(), 1e-9);
+      assertTrue(dead.isEmpty());
+      driver.close();
+      driver = null;
+    }
+  }
+
+  @Test
+  void badRecordsGoToTheDeadLetterTopicAndOthersCarryOn() {
+    start("threshold");
+    Recording good = trace(41);
+    List<VoltageChunk> goodChunks =
+        ChunkSplitter.split("s1", "good", good.voltage(), 1000, 10, 0, true);
+    float[] badTrace = trace(42).voltage();
+    List<VoltageChunk> bad = ChunkSplitter.split("s1", "bad", badTrace, 1000, 10, 0, false);
+    float[] nan = new float[10];
+    java.util.Arrays.fill(nan, Float.NaN);
+    for (int i = 0; i < goodChunks.size(); i++) {
+      send("good", goodChunks.get(i));
+      switch (i) {
+        case 3 -> in.pipeInput("bad", new byte[] {1, 2, 3, 4});
+        case 4 -> in.pipeInput("bad", AvroCodec.SPIKES.encode(spike()));
+        case 5 -> send("bad", bad.get(0));
+        case 6 -> send("bad", bad.get(1));
+        case 7 -> send("bad", bad.get(1)); // duplicate
+        case 8 -> send("bad", bad.get(0)); // out of order
+        case 9 -> send("bad", VoltageChunk.newBuilder(ChunkSplitter.chunk("s1", "bad", nan, 0, 10, 1000, 0, false))
+            .setFirstSample(20).build()); // NaN-only
+        case 10 -> send("bad", VoltageChunk.newBuilder(bad.get(3)).setSampleRateHz(500).build());
+        case 11 -> in.pipeInput((String) null, AvroCodec.CHUNKS.encode(bad.get(3)));
+        case 12 -> in.pipeInput("bad", "{\"session\": \"s1\"}".getBytes());
+        case 13 -> send("other", bad.get(3)); // key is not the chunk's neuron
+        default -> {}
+      }
+    }
+    List<String> reasons =
+        dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList());
+    assertEquals(
+        List.of(
+            "undecodable",
+            "unknown_schema",
+            "duplicate",
+            "out_of_order",
+            "nan_only",
+            "rate_change",
+            "missing_key",
+            "wrong_schema",
+            "key_mismatch"),
+        reasons);
+    assertEquals(offline("threshold", good.voltage()), spikesOf("good"), "good neuron unaffected");
+  }
+
+  @Test
+  void overlappingChunksAreTrimmedAndJsonIsAccepted() {
+    start("threshold");
+    Recording r = trace(51);
+    float[] v = r.voltage();
+    // overlapping chunks: 0..19, 10..29, 30..: the repeated samples are dropped
+    send("n", ChunkSplitter.chunk("s", "n", v, 0, 20, 1000, 0, false));
+    send("n", ChunkSplitter.chunk("s", "n", v, 10, 20, 1000, 0, false));
+    for (int off = 30; off < v.length; off += 10) {
+      int n = Math.min(10, v.length - off);
+      VoltageChunk c = ChunkSplitter.chunk("s", "n", v, off, n, 1000, 0, off + n >= v.length);
+      if ((off / 10) % 2 == 0) {
+        send("n", c);
+      } else {
+        StringBuilder js = new StringBuilder("{\"session\":\"s\",\"neuron\":\"n\",\"first_sample\":");
+        js.append(off).append(",\"sample_rate_hz\":1000,\"acquired_at_us\":0,\"samples\":[");
+        for (int i = 0; i < n; i++) {
+          js.append(i > 0 ? "," : "").append(v[off + i]);
+        }
+        js.append("],\"end_of_session\":").append(off + n >= v.length).append('}');
+        in.pipeInput("n", js.toString().getBytes());
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+      }
+    }
+    assertTrue(dead.isEmpty());
+    assertEquals(offline("threshold", v), spikesOf("n"));
+  }
+
+  @Test
+  void stateIsInTheStoreAfterEveryRecord() {
+    start("unet");
+    Recording r = trace(61);
+    List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, false);
+    in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(0)));
+    var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    byte[] state = store.get("n");
+    assertTrue(state != null && state.length > 1000);
+    assertTrue(state.length <= 16 * 1024, "state " + state.length + " bytes");
+    assertFalse(spikes.readValuesToList().size() > 0);
+  }
+
+  static SpikeEvent spike() {
+    return SpikeEvent.newBuilder()
+        .setSession("s")
+        .setNeuron("bad")
+        .setSample(1)
+        .setTimeMs(1)
+        .setAcquiredAtUs(1)
+        .setProbability(1)
+        .setDetector("x")
+        .setModelVersion("x")
+        .setEmittedAtUs(1)
+        .build();
+  }
+
+  @Test
+  void olderChunkSchemaStillDecodes() throws Exception {
+    org.apache.avro.Schema v1 =
+        new org.apache.avro.Schema.Parser()
+            .parse(getClass().getResourceAsStream("/schemas/old/VoltageChunk.v1.avsc"));
+    org.apache.avro.generic.GenericRecord g = new org.apache.avro.generic.GenericData.Record(v1);
+    g.put("session", "s");
+    g.put("neuron", "n");
+    g.put("first_sample", 0L);
+    g.put("sample_rate_hz", 1000.0);
+    g.put("acquired_at_us", 5L);
+    g.put("samples", List.of(1f, 2f));
+    var enc =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+            org.apache.avro.generic.GenericData.get(), v1);
+    java.nio.ByteBuffer b = enc.encode(g);
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    VoltageChunk c = AvroCodec.CHUNKS.decode(bytes);
+    assertEquals(List.of(1f, 2f), new ArrayList<>(c.getSamples()));
+    assertFalse(c.getEndOfSession(), "the new field takes its default");
+  }
+}

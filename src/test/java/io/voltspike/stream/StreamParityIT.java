@@ -1,0 +1,165 @@
+package io.voltspike.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.Detectors;
+import io.voltspike.detect.OfflineDetection;
+import io.voltspike.detect.PeakSign;
+import io.voltspike.detect.Spike;
+import io.voltspike.io.Recording;
+import io.voltspike.sim.NeuronSimulator;
+import io.voltspike.sim.Preset;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real (embedded) Kafka broker: the stream gives exactly the offline spikes. */
+class StreamParityIT {
+  @TempDir static Path dir;
+  static EmbeddedBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  static List<Recording> benchRecordings(int n) {
+    List<Recording> out = new ArrayList<>();
+    for (Preset.Spec s : Preset.BENCH.specs(n, 20.0, null, 1000)) {
+      out.add(NeuronSimulator.simulate(s.name(), s.params(), s.seed()));
+    }
+    return out;
+  }
+
+  static Map<String, List<Long>> offline(List<Recording> recs) {
+    Map<String, List<Long>> out = new TreeMap<>();
+    for (Recording r : recs) {
+      DetectorOptions o =
+          DetectorOptions.defaults().withPeakSign(PeakSign.parse(r.metadata().get("peak_sign")));
+      out.put(
+          r.name(),
+          OfflineDetection.run(Detectors.create("unet", o), r.voltage()).stream()
+              .map(Spike::sample)
+              .collect(Collectors.toList()));
+    }
+    return out;
+  }
+
+  static StreamSettings settings(String suffix, PeakSign sign) {
+    StreamSettings d = StreamSettings.defaults();
+    return new StreamSettings(
+        "samples-" + suffix,
+        "spikes-" + suffix,
+        "dead-" + suffix,
+        "unet",
+        DetectorOptions.defaults().withPeakSign(sign),
+        5,
+        "it");
+  }
+
+  static Map<String, List<Long>> collect(SpikeFollower f, int expected, Duration timeout) {
+    Map<String, List<Long>> got = new TreeMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int[] count = {0};
+    while (System.nanoTime() < deadline && count[0] < expected) {
+      f.poll(
+          Duration.ofMillis(200),
+          (SpikeEvent e) -> {
+            got.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample());
+            count[0]++;
+          });
+    }
+    // a little longer: duplicates would show up here
+    long extra = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (System.nanoTime() < extra) {
+      f.poll(
+          Duration.ofMillis(200),
+          (SpikeEvent e) ->
+              got.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample()));
+    }
+    return got;
+  }
+
+  @Test
+  void replayedBenchRecordingsGiveExactlyTheOfflineSpikes() {
+    // one polarity per app (the detector's peak_sign is a job setting)
+    List<Recording> recs =
+        benchRecordings(10).stream()
+            .filter(r -> "pos".equals(r.metadata().get("peak_sign")))
+            .collect(Collectors.toList());
+    Map<String, List<Long>> expected = offline(recs);
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    StreamSettings s = settings("parity", PeakSign.POS);
+    Properties p =
+        StreamSettings.streamsProperties(broker.bootstrapServers(), "parity-app", "eos", null);
+    try (DetectorApp app = DetectorApp.start(s, p, dir.resolve("state1"), 2, Duration.ofSeconds(60));
+        Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
+        SpikeFollower f =
+            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
+      rp.replay("it", recs, 10, 0, 0, true, n -> {});
+      Map<String, List<Long>> got = collect(f, total, Duration.ofSeconds(90));
+      assertEquals(expected, got);
+      assertTrue(total > 100, "" + total);
+    }
+  }
+
+  @Test
+  void restartMidStreamLosesAndDuplicatesNothing() {
+    List<Recording> recs =
+        benchRecordings(10).stream()
+            .filter(r -> "neg".equals(r.metadata().get("peak_sign")))
+            .collect(Collectors.toList());
+    Map<String, List<Long>> expected = offline(recs);
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    StreamSettings s = settings("restart", PeakSign.NEG);
+    Properties p =
+        StreamSettings.streamsProperties(broker.bootstrapServers(), "restart-app", "eos", null);
+    List<Recording> firstHalf = new ArrayList<>();
+    List<Recording> secondHalf = new ArrayList<>();
+    for (Recording r : recs) {
+      int half = r.length() / 2;
+      firstHalf.add(
+          new Recording(r.name(), r.sampleRateHz(), java.util.Arrays.copyOf(r.voltage(), half),
+              null, r.metadata()));
+      secondHalf.add(r);
+    }
+    try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
+        SpikeFollower f =
+            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
+      try (DetectorApp app =
+          DetectorApp.start(s, p, dir.resolve("state-a"), 2, Duration.ofSeconds(60))) {
+        rp.replay("it", firstHalf, 10, 0, 0, false, n -> {});
+        DetectorApp.sleep(3000);
+      }
+      // a fresh instance with an empty state directory: state comes back from the changelog
+      try (DetectorApp app =
+          DetectorApp.start(s, p, dir.resolve("state-b"), 2, Duration.ofSeconds(60))) {
+        // the second half: the rest of each recording (chunks from the middle on)
+        List<Recording> rest = new ArrayList<>();
+        for (Recording r : secondHalf) {
+          rest.add(r);
+        }
+        rp.replayFrom("it", rest, 10, r -> r.length() / 2, 0, true);
+        Map<String, List<Long>> got = collect(f, total, Duration.ofSeconds(90));
+        assertEquals(expected, got);
+      }
+    }
+  }
+}
