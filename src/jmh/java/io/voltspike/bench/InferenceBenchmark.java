@@ -49,6 +49,7 @@ public class InferenceBenchmark {
   OrtEnvironment env;
   OrtSession bare;
   OnnxTensor bareInput;
+  FloatBuffer bareBuffer; // keeps the tensor's direct memory reachable
   float[] input;
   float[] output;
 
@@ -67,10 +68,10 @@ public class InferenceBenchmark {
     o.setIntraOpNumThreads(1);
     o.setInterOpNumThreads(1);
     bare = env.createSession(file.toString(), o);
-    FloatBuffer direct =
+    bareBuffer =
         ByteBuffer.allocateDirect(4 * input.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    direct.put(input).rewind();
-    bareInput = OnnxTensor.createTensor(env, direct, new long[] {batch, 5, 100});
+    bareBuffer.put(input).rewind();
+    bareInput = OnnxTensor.createTensor(env, bareBuffer, new long[] {batch, 5, 100});
   }
 
   @TearDown(Level.Trial)
