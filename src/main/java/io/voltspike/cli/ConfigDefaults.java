@@ -28,6 +28,21 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     this.env = env;
   }
 
+  /** Defaults from an explicit file (the {@code --config} option), environment still first. */
+  public static ConfigDefaults fromFile(String file) {
+    Path f = Path.of(file);
+    if (!Files.isRegularFile(f)) {
+      throw new IllegalArgumentException("--config names no file: " + f);
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(f)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --config " + f + ": " + e.getMessage());
+    }
+    return new ConfigDefaults(p, System.getenv());
+  }
+
   public static ConfigDefaults fromEnvironment() {
     Map<String, String> env = System.getenv();
     Properties p = new Properties();

@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       EvaluateCommand.class,
       TrainCommand.class,
+      DemoCommand.class,
+      RunCommand.class,
+      ReplayCommand.class,
+      SpikesCommand.class,
+      BrokerCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class VoltSpikeCommand implements Runnable {

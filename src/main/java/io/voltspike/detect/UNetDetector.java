@@ -28,7 +28,7 @@ import java.util.Arrays;
  */
 public final class UNetDetector implements SpikeDetector {
   public static final String NAME = "unet";
-  private static final int STATE_VERSION = 1;
+  private static final int STATE_VERSION = 2;
   private static final int CHANNELS = 5;
 
   private final WindowModel model;
@@ -375,7 +375,11 @@ public final class UNetDetector implements SpikeDetector {
     for (float f : frames) {
       b.putFloat(f);
     }
-    for (int i = 0; i < accCap; i++) {
+    // only undecided samples carry accumulator state
+    int span = (int) Math.max(0, framesEnd - finalizedUpTo);
+    b.putInt(span);
+    for (long u = finalizedUpTo; u < framesEnd; u++) {
+      int i = (int) Math.floorMod(u, (long) accCap);
       b.put((byte) (imputed[i] ? 1 : 0));
       b.putDouble(sumInterior[i]).putDouble(sumEdge[i]);
       b.putInt(countInterior[i]).putInt(countEdge[i]);
@@ -409,7 +413,14 @@ public final class UNetDetector implements SpikeDetector {
     for (int i = 0; i < frames.length; i++) {
       frames[i] = b.getFloat();
     }
-    for (int i = 0; i < accCap; i++) {
+    Arrays.fill(imputed, false);
+    Arrays.fill(sumInterior, 0);
+    Arrays.fill(sumEdge, 0);
+    Arrays.fill(countInterior, 0);
+    Arrays.fill(countEdge, 0);
+    int span = b.getInt();
+    for (int k = 0; k < span; k++) {
+      int i = (int) Math.floorMod(finalizedUpTo + k, (long) accCap);
       imputed[i] = b.get() != 0;
       sumInterior[i] = b.getDouble();
       sumEdge[i] = b.getDouble();

@@ -20,8 +20,8 @@ import org.apache.avro.util.ClassSecurityValidator;
  * Avro single-object encoding (a 2-byte marker, the schema's 8-byte fingerprint, then the binary
  * datum), so no schema registry is needed. Every older version of a schema kept in {@code
  * schemas/old/} is registered with the decoder, so records written with it still decode (schema
- * evolution). Avro 1.12 refuses to instantiate classes it has not been told to trust; the
- * generated package is trusted here.
+ * evolution). Avro 1.12 refuses to instantiate classes it has not been told to trust; the generated
+ * package is trusted here.
  */
 public final class AvroCodec<T extends SpecificRecord> {
   static {
@@ -33,8 +33,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
     ClassSecurityValidator.setGlobal(
         ClassSecurityValidator.composite(
-            current,
-            c -> c.getName().startsWith("io.voltspike.avro.")));
+            current, c -> c.getName().startsWith("io.voltspike.avro.")));
   }
 
   public static final AvroCodec<VoltageChunk> CHUNKS =
@@ -75,9 +74,11 @@ public final class AvroCodec<T extends SpecificRecord> {
     try {
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
-      throw new BadRecordException("unknown_schema", "unknown schema fingerprint: " + e.getMessage());
+      throw new BadRecordException(
+          "unknown_schema", "unknown schema fingerprint: " + e.getMessage());
     } catch (BadHeaderException e) {
-      throw new BadRecordException("undecodable", "not Avro single-object encoded: " + e.getMessage());
+      throw new BadRecordException(
+          "undecodable", "not Avro single-object encoded: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       throw new BadRecordException("undecodable", "corrupt Avro datum: " + e);
     }

@@ -23,8 +23,16 @@ public final class ChunkSplitter {
     List<VoltageChunk> out = new ArrayList<>();
     for (int off = 0; off < trace.length; off += chunkSamples) {
       int n = Math.min(chunkSamples, trace.length - off);
-      out.add(chunk(session, neuron, trace, off, n, sampleRateHz, startUs,
-          endOfSession && off + n >= trace.length));
+      out.add(
+          chunk(
+              session,
+              neuron,
+              trace,
+              off,
+              n,
+              sampleRateHz,
+              startUs,
+              endOfSession && off + n >= trace.length));
     }
     return out;
   }

@@ -42,8 +42,9 @@ public final class DetectorApp implements AutoCloseable {
     streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
-          && streams.state() != KafkaStreams.State.CREATED) {
+      if (System.nanoTime() > deadline
+          || !streams.state().isRunningOrRebalancing()
+              && streams.state() != KafkaStreams.State.CREATED) {
         KafkaStreams.State st = streams.state();
         streams.close(Duration.ofSeconds(5));
         throw new IllegalStateException("the detector did not reach RUNNING (state " + st + ")");

@@ -30,8 +30,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the neuron's whole state, pending windows and undelivered spikes included, to the changelogged
  * store; bad records go to the dead-letter topic. A wall-clock punctuator runs every {@code
  * batchWaitMs}: it gathers the pending windows of all neurons of the task into ONNX Runtime
- * batches, applies the probabilities, and forwards the spikes. A commit can fall anywhere: the
- * store always holds everything processed so far.
+ * batches, applies the probabilities, forwards the spikes and stores the new state. A commit can
+ * fall anywhere: the store always holds everything processed so far. (Kafka Streams flushes state
+ * stores only when it checkpoints, not on every commit, so a write-behind at commit time is not
+ * possible; the price is one state write per record, the main cost measured by the demo.)
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, Object> {
   public static final String SPIKES_SINK = "spikes-sink";
@@ -42,6 +44,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   private KeyValueStore<String, byte[]> store;
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Set<String> waiting = new LinkedHashSet<>();
+
   private boolean resumed;
   private float[] batchIn = new float[0];
   private float[] batchOut = new float[0];
@@ -54,6 +57,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(Topics.STATE_STORE);
+
     context.schedule(
         Duration.ofMillis(Math.max(1, settings.batchWaitMs())),
         PunctuationType.WALL_CLOCK_TIME,

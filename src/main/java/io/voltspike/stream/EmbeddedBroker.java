@@ -44,7 +44,8 @@ public final class EmbeddedBroker implements AutoCloseable {
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-      props.put("listeners", "PLAINTEXT://127.0.0.1:" + p + ",CONTROLLER://127.0.0.1:" + controller);
+      props.put(
+          "listeners", "PLAINTEXT://127.0.0.1:" + p + ",CONTROLLER://127.0.0.1:" + controller);
       props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + p);
       props.put("controller.listener.names", "CONTROLLER");
       props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -29,8 +29,10 @@ public final class NeuronSession {
   private String session;
   private double sampleRateHz;
   private long nextSample;
+
   /** Acquisition time of sample 0, microseconds since the epoch. */
   private long originUs;
+
   private boolean ended;
   private final List<Spike> outbox = new ArrayList<>();
 
@@ -71,8 +73,8 @@ public final class NeuronSession {
   }
 
   /**
-   * Feeds a chunk. U-Net windows are left pending for the batched inference; other detectors
-   * decide at once into the outbox.
+   * Feeds a chunk. U-Net windows are left pending for the batched inference; other detectors decide
+   * at once into the outbox.
    */
   public Accepted accept(VoltageChunk c) throws BadRecordException {
     List<Float> samples = c.getSamples();
@@ -96,7 +98,13 @@ public final class NeuronSession {
       boolean duplicate = end == nextSample;
       throw new BadRecordException(
           duplicate ? "duplicate" : "out_of_order",
-          "samples " + first + ".." + (end - 1) + " were already processed (next is " + nextSample + ")");
+          "samples "
+              + first
+              + ".."
+              + (end - 1)
+              + " were already processed (next is "
+              + nextSample
+              + ")");
     }
     int skip = (int) Math.max(0, nextSample - first);
     long gap = Math.max(0, first - nextSample);

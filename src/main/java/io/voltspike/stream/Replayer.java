@@ -28,8 +28,7 @@ public final class Replayer implements AutoCloseable {
     p.put("linger.ms", "0");
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
-    this.producer =
-        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
   }
 
@@ -95,7 +94,14 @@ public final class Replayer implements AutoCloseable {
       for (int off = from.applyAsInt(r); off < r.length(); off += chunkSamples) {
         int n = Math.min(chunkSamples, r.length() - off);
         VoltageChunk c =
-            ChunkSplitter.chunk(session, r.name(), r.voltage(), off, n, r.sampleRateHz(), startUs,
+            ChunkSplitter.chunk(
+                session,
+                r.name(),
+                r.voltage(),
+                off,
+                n,
+                r.sampleRateHz(),
+                startUs,
                 endOfSession && off + n >= r.length());
         producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
         sent++;

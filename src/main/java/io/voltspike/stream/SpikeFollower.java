@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads spike events as a closed-loop client would. {@code readUncommitted} sees events before
- * the producing transaction commits (lowest latency under exactly-once; may see events of an
- * aborted transaction, which a restart then re-emits).
+ * Reads spike events as a closed-loop client would. {@code readUncommitted} sees events before the
+ * producing transaction commits (lowest latency under exactly-once; may see events of an aborted
+ * transaction, which a restart then re-emits).
  */
 public final class SpikeFollower implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;

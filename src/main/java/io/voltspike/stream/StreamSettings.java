@@ -56,7 +56,7 @@ public record StreamSettings(
       }
       case "low-latency" -> {
         p.put("processing.guarantee", "at_least_once");
-        p.put("commit.interval.ms", "20");
+        p.put("commit.interval.ms", "50");
       }
       default ->
           throw new IllegalArgumentException(

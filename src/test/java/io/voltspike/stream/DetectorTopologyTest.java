@@ -97,8 +97,7 @@ class DetectorTopologyTest {
       start(det);
       Recording r = trace(31);
       long t0 = 1_700_000_000_000_000L;
-      for (VoltageChunk c :
-          ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, t0, true)) {
+      for (VoltageChunk c : ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, t0, true)) {
         send("n1", c);
       }
       List<SpikeEvent> events = spikes.readValuesToList();
@@ -136,8 +135,13 @@ class DetectorTopologyTest {
         case 6 -> send("bad", bad.get(1));
         case 7 -> send("bad", bad.get(1)); // duplicate
         case 8 -> send("bad", bad.get(0)); // out of order
-        case 9 -> send("bad", VoltageChunk.newBuilder(ChunkSplitter.chunk("s1", "bad", nan, 0, 10, 1000, 0, false))
-            .setFirstSample(20).build()); // NaN-only
+        case 9 ->
+            send(
+                "bad",
+                VoltageChunk.newBuilder(
+                        ChunkSplitter.chunk("s1", "bad", nan, 0, 10, 1000, 0, false))
+                    .setFirstSample(20)
+                    .build()); // NaN-only
         case 10 -> send("bad", VoltageChunk.newBuilder(bad.get(3)).setSampleRateHz(500).build());
         case 11 -> in.pipeInput((String) null, AvroCodec.CHUNKS.encode(bad.get(3)));
         case 12 -> in.pipeInput("bad", "{\"session\": \"s1\"}".getBytes());
@@ -176,7 +180,8 @@ class DetectorTopologyTest {
       if ((off / 10) % 2 == 0) {
         send("n", c);
       } else {
-        StringBuilder js = new StringBuilder("{\"session\":\"s\",\"neuron\":\"n\",\"first_sample\":");
+        StringBuilder js =
+            new StringBuilder("{\"session\":\"s\",\"neuron\":\"n\",\"first_sample\":");
         js.append(off).append(",\"sample_rate_hz\":1000,\"acquired_at_us\":0,\"samples\":[");
         for (int i = 0; i < n; i++) {
           js.append(i > 0 ? "," : "").append(v[off + i]);
@@ -201,6 +206,29 @@ class DetectorTopologyTest {
     assertTrue(state != null && state.length > 1000);
     assertTrue(state.length <= 16 * 1024, "state " + state.length + " bytes");
     assertFalse(spikes.readValuesToList().size() > 0);
+  }
+
+  @Test
+  void stateMovedToAnotherInstanceContinuesExactly() {
+    Recording r = trace(71);
+    List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true);
+    int half = cs.size() / 2 + 3;
+    start("unet");
+    for (int i = 0; i < half; i++) {
+      send("n", cs.get(i));
+    }
+    List<Long> got = new ArrayList<>(spikesOf("n"));
+    byte[] saved = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE).get("n");
+    driver.close();
+    start("unet");
+    driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE).put("n", saved);
+    // a burst: the rest of the recording before any punctuation runs
+    for (int i = half; i < cs.size(); i++) {
+      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+    got.addAll(spikesOf("n"));
+    assertEquals(offline("unet", r.voltage()), got);
   }
 
   static SpikeEvent spike() {

@@ -109,7 +109,8 @@ class StreamParityIT {
     StreamSettings s = settings("parity", PeakSign.POS);
     Properties p =
         StreamSettings.streamsProperties(broker.bootstrapServers(), "parity-app", "eos", null);
-    try (DetectorApp app = DetectorApp.start(s, p, dir.resolve("state1"), 2, Duration.ofSeconds(60));
+    try (DetectorApp app =
+            DetectorApp.start(s, p, dir.resolve("state1"), 2, Duration.ofSeconds(60));
         Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
@@ -136,8 +137,12 @@ class StreamParityIT {
     for (Recording r : recs) {
       int half = r.length() / 2;
       firstHalf.add(
-          new Recording(r.name(), r.sampleRateHz(), java.util.Arrays.copyOf(r.voltage(), half),
-              null, r.metadata()));
+          new Recording(
+              r.name(),
+              r.sampleRateHz(),
+              java.util.Arrays.copyOf(r.voltage(), half),
+              null,
+              r.metadata()));
       secondHalf.add(r);
     }
     try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
@@ -158,6 +163,7 @@ class StreamParityIT {
         }
         rp.replayFrom("it", rest, 10, r -> r.length() / 2, 0, true);
         Map<String, List<Long>> got = collect(f, total, Duration.ofSeconds(90));
+        assertEquals(0, StreamStats.GAP_SAMPLES.sum(), "state was restored, not restarted");
         assertEquals(expected, got);
       }
     }

@@ -1,0 +1,78 @@
+package io.voltspike.cli;
+
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.PeakSign;
+import io.voltspike.stream.StreamSettings;
+import io.voltspike.stream.Topics;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options of the streaming detector job. */
+public final class StreamMixin {
+  @Option(
+      names = "--profile",
+      defaultValue = "eos",
+      description =
+          "eos (exactly_once_v2, 100 ms commits) or low-latency (at-least-once, 20 ms commits)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String profile;
+
+  @Option(
+      names = "--application-id",
+      defaultValue = "voltspike-detector",
+      description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
+  String applicationId;
+
+  @Option(
+      names = "--samples-topic",
+      defaultValue = Topics.SAMPLES,
+      description = "Default: ${DEFAULT-VALUE}.")
+  String samplesTopic;
+
+  @Option(
+      names = "--spikes-topic",
+      defaultValue = Topics.SPIKES,
+      description = "Default: ${DEFAULT-VALUE}.")
+  String spikesTopic;
+
+  @Option(
+      names = "--dead-letter-topic",
+      defaultValue = Topics.DEAD_LETTER,
+      description = "Default: ${DEFAULT-VALUE}.")
+  String deadLetterTopic;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "target/voltspike-state",
+      description = "Kafka Streams state directory. Default: ${DEFAULT-VALUE}.")
+  Path stateDir;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions of topics the job creates. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(
+      names = "--batch-wait-ms",
+      defaultValue = "5",
+      description = "Longest a window waits for batched inference. Default: ${DEFAULT-VALUE}.")
+  long batchWaitMs;
+
+  @Option(
+      names = "--detector",
+      defaultValue = "unet",
+      description = "Detector the job runs: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
+  String detector;
+
+  public StreamSettings settings(DetectorOptions base, PeakSign sign) {
+    return new StreamSettings(
+        samplesTopic,
+        spikesTopic,
+        deadLetterTopic,
+        detector,
+        base.withPeakSign(sign == null ? PeakSign.POS : sign),
+        batchWaitMs,
+        "voltspike");
+  }
+}
