@@ -61,18 +61,7 @@ public final class Replayer implements AutoCloseable {
         if (off >= r.length()) {
           continue;
         }
-        int n = Math.min(chunkSamples, r.length() - off);
-        VoltageChunk c =
-            ChunkSplitter.chunk(
-                session,
-                r.name(),
-                r.voltage(),
-                off,
-                n,
-                r.sampleRateHz(),
-                startUs,
-                endOfSession && off + n >= r.length());
-        producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+        send(session, r, off, chunkSamples, startUs, endOfSession);
         sent++;
       }
       onChunks.accept(sent);
@@ -92,23 +81,29 @@ public final class Replayer implements AutoCloseable {
     long sent = 0;
     for (Recording r : recordings) {
       for (int off = from.applyAsInt(r); off < r.length(); off += chunkSamples) {
-        int n = Math.min(chunkSamples, r.length() - off);
-        VoltageChunk c =
-            ChunkSplitter.chunk(
-                session,
-                r.name(),
-                r.voltage(),
-                off,
-                n,
-                r.sampleRateHz(),
-                startUs,
-                endOfSession && off + n >= r.length());
-        producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+        send(session, r, off, chunkSamples, startUs, endOfSession);
         sent++;
       }
     }
     producer.flush();
     return sent;
+  }
+
+  /** One chunk of a recording, keyed by neuron; the last one may end the session. */
+  private void send(
+      String session, Recording r, int off, int chunkSamples, long startUs, boolean endOfSession) {
+    int n = Math.min(chunkSamples, r.length() - off);
+    VoltageChunk c =
+        ChunkSplitter.chunk(
+            session,
+            r.name(),
+            r.voltage(),
+            off,
+            n,
+            r.sampleRateHz(),
+            startUs,
+            endOfSession && off + n >= r.length());
+    producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
   }
 
   @Override
