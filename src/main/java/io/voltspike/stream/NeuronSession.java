@@ -35,6 +35,7 @@ public final class NeuronSession {
 
   private boolean ended;
   private final List<Spike> outbox = new ArrayList<>();
+  private long publishedUpTo = -1;
 
   /** What {@link #accept} did with a chunk. */
   public record Accepted(int samples, long gap, int trimmed) {}
@@ -128,6 +129,15 @@ public final class NeuronSession {
       ended = true;
     }
     return new Accepted(v.length, gap, skip);
+  }
+
+  /** The last spike sample already published (spikes up to it are not published again). */
+  public long publishedUpTo() {
+    return publishedUpTo;
+  }
+
+  public void publishedUpTo(long sample) {
+    publishedUpTo = Math.max(publishedUpTo, sample);
   }
 
   /** Spikes decided and not yet published; the caller publishes and then clears them. */
