@@ -65,6 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
   long seed;
 
+  @Option(
+      names = "--config",
+      description = "Option defaults from this properties file (e.g. config/demo.properties).")
+  Path config;
+
   @Override
   public Integer call() throws Exception {
     if (neurons < 1 || !(durationS > 0)) {

@@ -1,6 +1,7 @@
 package io.voltspike.stream;
 
 import io.voltspike.avro.DeadLetter;
+import io.voltspike.avro.FrameBlock;
 import io.voltspike.avro.SpikeEvent;
 import io.voltspike.avro.VoltageChunk;
 import java.io.IOException;
@@ -40,6 +41,8 @@ public final class AvroCodec<T extends SpecificRecord> {
       new AvroCodec<>(VoltageChunk.getClassSchema(), "VoltageChunk");
   public static final AvroCodec<SpikeEvent> SPIKES =
       new AvroCodec<>(SpikeEvent.getClassSchema(), "SpikeEvent");
+  public static final AvroCodec<FrameBlock> FRAMES =
+      new AvroCodec<>(FrameBlock.getClassSchema(), "FrameBlock");
   public static final AvroCodec<DeadLetter> DEAD_LETTERS =
       new AvroCodec<>(DeadLetter.getClassSchema(), "DeadLetter");
 

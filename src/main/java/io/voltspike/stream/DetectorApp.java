@@ -67,7 +67,8 @@ public final class DetectorApp implements AutoCloseable {
     try (Admin admin = Admin.create(ap)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> create = new ArrayList<>();
-      for (String t : List.of(s.samplesTopic(), s.spikesTopic(), s.deadLetterTopic())) {
+      for (String t :
+          List.of(s.samplesTopic(), s.framesTopic(), s.spikesTopic(), s.deadLetterTopic())) {
         if (!existing.contains(t)) {
           create.add(new NewTopic(t, partitions, (short) 1));
         }

@@ -42,6 +42,25 @@ public final class DetectorTopology {
         Serdes.String().serializer(),
         deadLetterSerializer(),
         DETECTOR);
+    // frame blocks -> per-neuron chunks on the samples topic (re-keyed and repartitioned there)
+    t.addSource(
+        "frames-source",
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        s.framesTopic());
+    t.addProcessor("frame-splitter", () -> new FrameSplitter(s.samplesTopic()), "frames-source");
+    t.addSink(
+        FrameSplitter.CHUNKS_SINK,
+        s.samplesTopic(),
+        Serdes.String().serializer(),
+        (topic, v) -> (byte[]) v,
+        "frame-splitter");
+    t.addSink(
+        DetectorProcessor.DEAD_LETTER_SINK + "-frames",
+        s.deadLetterTopic(),
+        Serdes.String().serializer(),
+        deadLetterSerializer(),
+        "frame-splitter");
     return t;
   }
 

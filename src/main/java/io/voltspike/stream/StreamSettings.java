@@ -34,6 +34,13 @@ public record StreamSettings(
         "voltspike");
   }
 
+  /** The frame-block input topic, named after the samples topic ("...samples" -> "...frames"). */
+  public String framesTopic() {
+    return samplesTopic.endsWith("samples")
+        ? samplesTopic.substring(0, samplesTopic.length() - "samples".length()) + "frames"
+        : samplesTopic + ".frames";
+  }
+
   public StreamSettings withDetector(String name, DetectorOptions o) {
     return new StreamSettings(
         samplesTopic, spikesTopic, deadLetterTopic, name, o, batchWaitMs, detectorVersion);

@@ -5,6 +5,10 @@ public final class Topics {
   public static final String SAMPLES = "voltspike.samples";
   public static final String SPIKES = "voltspike.spikes";
   public static final String DEAD_LETTER = "voltspike.dead-letter";
+
+  /** Multi-neuron frame blocks from a camera pipeline (optional input). */
+  public static final String FRAMES = "voltspike.frames";
+
   public static final String STATE_STORE = "neuron-state";
 
   private Topics() {}

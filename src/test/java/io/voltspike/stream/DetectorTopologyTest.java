@@ -246,6 +246,52 @@ class DetectorTopologyTest {
     assertEquals(offline("unet", r.voltage()), got);
   }
 
+  @Test
+  void frameBlocksAreReKeyedIntoPerNeuronChunks() {
+    start("threshold");
+    TestInputTopic<String, byte[]> frames =
+        driver.createInputTopic(Topics.FRAMES, new StringSerializer(), new ByteArraySerializer());
+    Recording[] rs = {trace(81), trace(82), trace(83)};
+    int n = rs.length;
+    int len = rs[0].length();
+    for (int off = 0; off < len; off += 10) {
+      List<Float> block = new ArrayList<>();
+      int t = Math.min(10, len - off);
+      for (int i = 0; i < t; i++) {
+        for (Recording r : rs) {
+          block.add(r.voltage()[off + i]);
+        }
+      }
+      io.voltspike.avro.FrameBlock b =
+          io.voltspike.avro.FrameBlock.newBuilder()
+              .setSession("cam")
+              .setFirstSample(off)
+              .setSampleRateHz(1000)
+              .setAcquiredAtUs(off * 1000L)
+              .setNeurons(List.of("a", "b", "c"))
+              .setSamples(block)
+              .setEndOfSession(off + t >= len)
+              .build();
+      frames.pipeInput("cam", AvroCodec.FRAMES.encode(b));
+      driver.advanceWallClockTime(Duration.ofMillis(5));
+    }
+    frames.pipeInput("cam", new byte[] {9, 9, 9});
+    List<SpikeEvent> events = spikes.readValuesToList();
+    String[] names = {"a", "b", "c"};
+    for (int j = 0; j < n; j++) {
+      String name = names[j];
+      List<Long> got =
+          events.stream()
+              .filter(e -> e.getNeuron().equals(name))
+              .map(SpikeEvent::getSample)
+              .collect(Collectors.toList());
+      assertEquals(offline("threshold", rs[j].voltage()), got, name);
+    }
+    assertEquals(
+        List.of("undecodable"),
+        dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList()));
+  }
+
   static SpikeEvent spike() {
     return SpikeEvent.newBuilder()
         .setSession("s")
