@@ -1,10 +1,12 @@
 package io.voltspike.cli;
 
 import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.eval.Counts;
 import io.voltspike.eval.Matcher;
 import io.voltspike.io.Recording;
+import io.voltspike.metrics.MetricsServer;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import io.voltspike.sim.TraceParams;
@@ -66,6 +68,19 @@ public final class DemoCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "9464",
+      description = "Serve Prometheus /metrics here (0: off). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address of the metrics endpoint (loopback by default). Default: ${DEFAULT-VALUE}.")
+  String metricsBind;
+
+  @Option(
       names = "--config",
       description = "Option defaults from this properties file (e.g. config/demo.properties).")
   Path config;
@@ -85,6 +100,19 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("voltspike-demo");
     out.printf(Locale.ROOT, "starting the embedded broker in %s ...%n", dir);
     out.flush();
+    DetectorOptions opts = detector.options();
+    MetricsServer metrics =
+        metricsPort > 0
+            ? MetricsServer.start(
+                metricsBind,
+                metricsPort,
+                opts.unet().lookaheadMs(),
+                opts.unet().strideMs(),
+                opts.unet().modelPath().toString())
+            : null;
+    if (metrics != null) {
+      out.printf(Locale.ROOT, "metrics on http://%s:%d/metrics%n", metricsBind, metrics.port());
+    }
     try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0)) {
       StreamSettings s =
           StreamSettings.defaults()
@@ -130,6 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
               (SpikeEvent e) -> {
                 long us = System.currentTimeMillis() * 1000 - e.getAcquiredAtUs();
                 latency.recordValue(Math.max(0, us));
+                MetricsServer.observeLatencySeconds(Math.max(0, us) / 1e6);
                 found.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample());
               });
           long now = System.nanoTime();
@@ -194,6 +223,10 @@ public final class DemoCommand implements Callable<Integer> {
             c.recall(),
             StreamStats.badTotal());
         out.flush();
+      }
+    } finally {
+      if (metrics != null) {
+        metrics.close();
       }
     }
     return 0;
