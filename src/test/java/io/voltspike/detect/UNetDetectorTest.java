@@ -26,18 +26,28 @@ class UNetDetectorTest {
     List<Spike> got =
         OfflineDetection.run(new UNetDetector(opts(20), FakeModels.identity()), TRACE);
     float[] z = Features.of(FeatureConfig.defaults(), TRACE).channels()[0];
-    PeakPicker p = new PeakPicker(2);
-    List<Spike> expected = new ArrayList<>();
-    for (float v : z) {
-      p.push(Math.max(0f, Math.min(1f, v / 10f)), 0.5, (s, val) -> expected.add(new Spike(s, val)));
+    double[] avg = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      avg[i] = Math.max(0f, Math.min(1f, z[i] / 10f));
     }
-    p.flush((s, val) -> expected.add(new Spike(s, val)));
+    List<Spike> expected = shadowed(avg);
     assertTrue(expected.size() > 20);
     assertEquals(expected.size(), got.size());
     for (int i = 0; i < got.size(); i++) {
       assertEquals(expected.get(i).sample(), got.get(i).sample());
       assertEquals(expected.get(i).score(), got.get(i).score(), 1e-6);
     }
+  }
+
+  /** Threshold 0.5 and 2-sample shadowing over averaged probabilities: the expected spikes. */
+  static List<Spike> shadowed(double[] avg) {
+    PeakPicker p = new PeakPicker(2);
+    List<Spike> out = new ArrayList<>();
+    for (double v : avg) {
+      p.push(v, 0.5, (s, val) -> out.add(new Spike(s, val)));
+    }
+    p.flush((s, val) -> out.add(new Spike(s, val)));
+    return out;
   }
 
   /** Brute force of the documented averaging rule, for a position-dependent model. */
@@ -102,12 +112,7 @@ class UNetDetectorTest {
     int delay = FeatureConfig.defaults().delaySamples();
     int lw = Double.isInfinite(lookaheadMs) ? 99 : Math.min(99, (int) lookaheadMs - delay - 2);
     double[] avg = referenceAverage(n, 100, 10, 10, lw, Math.min(99, lw));
-    PeakPicker p = new PeakPicker(2);
-    List<Spike> expected = new ArrayList<>();
-    for (double v : avg) {
-      p.push(v, 0.5, (s, val) -> expected.add(new Spike(s, val)));
-    }
-    p.flush((s, val) -> expected.add(new Spike(s, val)));
+    List<Spike> expected = shadowed(avg);
     assertEquals(expected.size(), got.size(), "lookahead " + lookaheadMs);
     for (int i = 0; i < got.size(); i++) {
       assertEquals(expected.get(i).sample(), got.get(i).sample());
