@@ -27,7 +27,7 @@ final class TrainRunner {
             c.patience,
             c.seed,
             c.output);
-    UNetTrainer.Listener log = UNetTrainer.quiet(out, i -> {});
+    UNetTrainer.Listener log = UNetTrainer.epochLog(out);
     Progress[] bar = {null};
     UNetTrainer.Listener listener =
         new UNetTrainer.Listener() {

@@ -46,7 +46,6 @@ public final class VolPyDetector implements SpikeDetector {
   private final SlidingMedian median = new SlidingMedian(MEDIAN_PAST + MEDIAN_FUTURE + 1);
   private final float[] yRing = new float[MEDIAN_FUTURE + 1];
   private long next; // index of the next input sample
-  private long hNext; // index of the next high-passed sample
 
   // initialisation
   private float[] initBuffer;
@@ -151,7 +150,6 @@ public final class VolPyDetector implements SpikeDetector {
   }
 
   private void onHighPassed(float h, SpikeSink sink) {
-    hNext++;
     if (!initialised) {
       initBuffer[initCount++] = h;
       if (initCount == initSamples) {
@@ -324,7 +322,7 @@ public final class VolPyDetector implements SpikeDetector {
     for (float y : yRing) {
       b.putFloat(y);
     }
-    b.putLong(next).putLong(hNext);
+    b.putLong(next);
     b.putInt(initCount);
     if (!initialised) {
       for (int i = 0; i < initCount; i++) {
@@ -363,7 +361,6 @@ public final class VolPyDetector implements SpikeDetector {
       yRing[i] = b.getFloat();
     }
     next = b.getLong();
-    hNext = b.getLong();
     initCount = b.getInt();
     if (!initialised) {
       initBuffer = new float[initSamples];

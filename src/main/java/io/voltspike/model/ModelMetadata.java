@@ -1,8 +1,5 @@
 package io.voltspike.model;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * What a VoltSpike model file says about itself (ONNX metadata_props): enough for the runtime to
  * refuse a model that does not fit its feature extractor.
@@ -22,8 +19,4 @@ public final class ModelMetadata {
 
   /** The keys every model must carry. */
   public static final String[] REQUIRED = {VERSION, WINDOW, CHANNELS, FEATURE_HASH};
-
-  public static Map<String, String> ordered(Map<String, String> m) {
-    return new LinkedHashMap<>(m);
-  }
 }

@@ -234,11 +234,6 @@ public final class FeatureExtractor {
     sink.accept(c, frame, imputedRing[ci]);
   }
 
-  /** Serialized state size in bytes (for the per-neuron state budget). */
-  public int stateSizeBytes() {
-    return snapshot().length;
-  }
-
   /** The whole mutable state; {@link #restore} on an extractor of the same config continues it. */
   public byte[] snapshot() {
     int size =

@@ -2,7 +2,6 @@ package io.voltspike.sim;
 
 import io.voltspike.io.Recording;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -227,12 +226,5 @@ public final class NeuronSimulator {
 
   private static double exp(SplittableRandom rng, double mean) {
     return -mean * Math.log(1 - rng.nextDouble());
-  }
-
-  /** Truth sample indices of a recording, sorted (for tests). */
-  static int[] sorted(int[] a) {
-    int[] c = a.clone();
-    Arrays.sort(c);
-    return c;
   }
 }

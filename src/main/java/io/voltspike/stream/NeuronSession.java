@@ -109,7 +109,7 @@ public final class NeuronSession {
     }
     int skip = (int) Math.max(0, nextSample - first);
     long gap = Math.max(0, first - nextSample);
-    SpikeSinkToOutbox sink = new SpikeSinkToOutbox(outbox);
+    SpikeSinkToOutbox sink = sink();
     if (gap > 0) {
       detector.pushGap(gap, sink);
     }

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.IntConsumer;
 
 /**
  * Trains the U-Net with DJL's PyTorch engine on features from the project's own extractor, and
@@ -275,8 +274,8 @@ public final class UNetTrainer {
     }
   }
 
-  /** For the CLI: a listener that ignores batches. */
-  public static Listener quiet(PrintWriter log, IntConsumer ignored) {
+  /** For the CLI: a listener that logs one line per epoch and ignores batches. */
+  public static Listener epochLog(PrintWriter log) {
     return new Listener() {
       @Override
       public void epochStarted(int epoch, int batches) {}

@@ -50,6 +50,18 @@ class UNetDetectorTest {
     return out;
   }
 
+  /** Window position i adds (i+1)/128 to sample u: to the interior or to the edge sums. */
+  static void add(int i, int u, int w, int edge, double[] si, int[] ci, double[] se, int[] ce) {
+    double p = (i + 1) / 128.0;
+    if (i >= edge && i < w - edge) {
+      si[u] += p;
+      ci[u]++;
+    } else {
+      se[u] += p;
+      ce[u]++;
+    }
+  }
+
   /** Brute force of the documented averaging rule, for a position-dependent model. */
   static double[] referenceAverage(int n, int w, int stride, int edge, int lw, int finalizeLag) {
     double[] si = new double[n];
@@ -64,14 +76,7 @@ class UNetDetectorTest {
         if (e > u + lw) {
           continue;
         }
-        double p = (i + 1) / 128.0;
-        if (i >= edge && i < w - edge) {
-          si[u] += p;
-          ci[u]++;
-        } else {
-          se[u] += p;
-          ce[u]++;
-        }
+        add(i, u, w, edge, si, ci, se, ce);
       }
       lastEnd = e;
     }
@@ -83,14 +88,7 @@ class UNetDetectorTest {
         if (u < firstOpen) {
           continue;
         }
-        double p = (i + 1) / 128.0;
-        if (i >= edge && i < w - edge) {
-          si[u] += p;
-          ci[u]++;
-        } else {
-          se[u] += p;
-          ce[u]++;
-        }
+        add(i, u, w, edge, si, ci, se, ce);
       }
     }
     double[] avg = new double[n];
