@@ -1,7 +1,6 @@
 package io.voltspike.cli;
 
 import io.voltspike.avro.SpikeEvent;
-import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.eval.Counts;
 import io.voltspike.eval.Matcher;
@@ -11,6 +10,7 @@ import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import io.voltspike.sim.TraceParams;
 import io.voltspike.stream.DetectorApp;
+import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.EmbeddedBroker;
 import io.voltspike.stream.Replayer;
 import io.voltspike.stream.SpikeFollower;
@@ -67,18 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "9464",
-      description = "Serve Prometheus /metrics here (0: off). Default: ${DEFAULT-VALUE}.")
-  int metricsPort;
-
-  @Option(
-      names = "--metrics-bind",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address of the metrics endpoint (loopback by default). Default: ${DEFAULT-VALUE}.")
-  String metricsBind;
+  @Mixin MetricsMixin metricsOptions;
 
   @Option(
       names = "--config",
@@ -100,23 +89,11 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("voltspike-demo");
     out.printf(Locale.ROOT, "starting the embedded broker in %s ...%n", dir);
     out.flush();
-    DetectorOptions opts = detector.options();
-    MetricsServer metrics =
-        metricsPort > 0
-            ? MetricsServer.start(
-                metricsBind,
-                metricsPort,
-                opts.unet().lookaheadMs(),
-                opts.unet().strideMs(),
-                opts.unet().modelPath().toString())
-            : null;
-    if (metrics != null) {
-      out.printf(Locale.ROOT, "metrics on http://%s:%d/metrics%n", metricsBind, metrics.port());
-    }
+    StreamSettings s =
+        StreamSettings.defaults()
+            .withDetector("unet", detector.options().withPeakSign(PeakSign.POS));
+    MetricsServer metrics = metricsOptions.start(DetectorInfo.of(s), out);
     try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0)) {
-      StreamSettings s =
-          StreamSettings.defaults()
-              .withDetector("unet", detector.options().withPeakSign(PeakSign.POS));
       Properties props =
           StreamSettings.streamsProperties(
               broker.bootstrapServers(), "voltspike-demo", profile, null);
@@ -129,6 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
                   s.spikesTopic(),
                   profile.equals("low-latency"),
                   null)) {
+        if (metrics != null) {
+          metrics.bind(app.streams());
+        }
         Recorder latency = new Recorder(3);
         Histogram total = new Histogram(3);
         Histogram steady = new Histogram(3); // after the first 5 s (start-up excluded)

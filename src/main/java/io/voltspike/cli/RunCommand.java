@@ -1,8 +1,11 @@
 package io.voltspike.cli;
 
+import io.voltspike.metrics.MetricsServer;
 import io.voltspike.stream.DetectorApp;
+import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.EmbeddedBroker;
 import io.voltspike.stream.StreamSettings;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -28,6 +31,7 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin KafkaMixin kafka;
   @Mixin StreamMixin stream;
   @Mixin DetectorMixin detector;
+  @Mixin MetricsMixin metricsOptions;
 
   @Option(
       names = "--broker-data",
@@ -37,31 +41,56 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    // everything that can be checked before touching Kafka: options, model, metrics port
+    StreamSettings s = stream.settings(detector.options(), detector.explicitPeakSign());
+    Properties clientProps = kafka.clientProperties();
+    Properties p =
+        StreamSettings.streamsProperties("-", stream.applicationId, stream.profile, clientProps);
+    DetectorInfo info = DetectorInfo.of(s);
+    MetricsServer metrics = metricsOptions.start(info, out);
     EmbeddedBroker broker = kafka.embedded() ? EmbeddedBroker.start(brokerData, 9092) : null;
     String bootstrap = broker != null ? broker.bootstrapServers() : kafka.bootstrapServers;
-    StreamSettings s = stream.settings(detector.options(), detector.explicitPeakSign());
-    Properties p =
-        StreamSettings.streamsProperties(
-            bootstrap, stream.applicationId, stream.profile, kafka.clientProperties());
-    DetectorApp app =
-        DetectorApp.start(s, p, stream.stateDir, stream.partitions, Duration.ofSeconds(60));
+    p.put("bootstrap.servers", bootstrap);
+    DetectorApp app;
+    try {
+      app = DetectorApp.start(s, p, stream.stateDir, stream.partitions, Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+    if (metrics != null) {
+      metrics.bind(app.streams());
+    }
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   app.close();
+                  if (metrics != null) {
+                    metrics.close();
+                  }
                   if (broker != null) {
                     broker.close();
                   }
                   done.countDown();
                 }));
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "detector running (%s, %s) on %s: %s -> %s%n",
-            s.detector(), stream.profile, bootstrap, s.samplesTopic(), s.spikesTopic());
-    spec.commandLine().getOut().flush();
+    out.printf(
+        "detector running (%s, model %s on %s, %s) on %s: %s -> %s%n",
+        info.detector(),
+        info.modelVersion(),
+        info.provider(),
+        stream.profile,
+        bootstrap,
+        s.samplesTopic(),
+        s.spikesTopic());
+    out.flush();
     done.await();
     return 0;
   }

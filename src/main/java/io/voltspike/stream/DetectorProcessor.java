@@ -116,7 +116,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       NeuronSession.Accepted a = s.accept(chunk);
       StreamStats.CHUNKS.increment();
       StreamStats.SAMPLES.add(a.samples());
-      StreamStats.GAP_SAMPLES.add(a.gap());
+      if (a.gap() > 0) {
+        StreamStats.GAPS.increment();
+        StreamStats.GAP_SAMPLES.add(a.gap());
+      }
       if (a.trimmed() > 0) {
         StreamStats.bad("overlap_trimmed");
       }
@@ -198,7 +201,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
                 .setEmittedAtUs(now * 1000)
                 .build();
         context.forward(new Record<String, Object>(key, ev, now), SPIKES_SINK);
-        StreamStats.SPIKES.increment();
+        StreamStats.spike(key, now * 1000 - ev.getAcquiredAtUs());
         last = sp.sample();
       }
       out.clear();
@@ -259,10 +262,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         u.copyPending(k, batchIn, (i++) * c * w);
       }
     }
+    long t0 = System.nanoTime();
     model.predict(batchIn, windows, batchOut);
-    StreamStats.WINDOWS.add(windows);
-    StreamStats.BATCHES.increment();
-    StreamStats.LAST_BATCH_SIZE.set(windows);
+    StreamStats.inference(windows, System.nanoTime() - t0);
     int off = 0;
     for (NeuronSession s : group) {
       UNetDetector u = (UNetDetector) s.detector();

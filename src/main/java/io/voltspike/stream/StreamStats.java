@@ -1,22 +1,69 @@
 package io.voltspike.stream;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Process-wide counters of the detector topology, read by the status line (and metrics). */
+/**
+ * Process-wide counters of the detector topology, read by the status line and the metrics endpoint.
+ * Timings go to an {@link Observer} (the metrics server's histograms) when one is set.
+ */
 public final class StreamStats {
   public static final LongAdder SAMPLES = new LongAdder();
   public static final LongAdder CHUNKS = new LongAdder();
   public static final LongAdder SPIKES = new LongAdder();
   public static final LongAdder WINDOWS = new LongAdder();
   public static final LongAdder BATCHES = new LongAdder();
+  public static final LongAdder GAPS = new LongAdder();
   public static final LongAdder GAP_SAMPLES = new LongAdder();
   public static final AtomicLong LAST_BATCH_SIZE = new AtomicLong();
+
+  /**
+   * Every reason a record is dead-lettered or repaired for; counted from zero so that each series
+   * exists before its first bad record (dashboards and alerts see 0, not "no data").
+   */
+  public static final List<String> BAD_RECORD_REASONS =
+      List.of(
+          "undecodable",
+          "unknown_schema",
+          "wrong_schema",
+          "missing_key",
+          "key_mismatch",
+          "bad_rate",
+          "nan_only",
+          "duplicate",
+          "out_of_order",
+          "rate_change",
+          "after_end",
+          "wrong_shape",
+          "overlap_trimmed",
+          "detector_error");
+
   public static final Map<String, LongAdder> BAD_RECORDS = new ConcurrentHashMap<>();
+  public static final Map<String, LongAdder> NEURON_SPIKES = new ConcurrentHashMap<>();
+
+  /** Receives the timings the counters cannot hold. */
+  public interface Observer {
+    /** One ONNX Runtime call of {@code windows} windows that took {@code nanos}. */
+    void inference(int windows, long nanos);
+
+    /** A spike event handed to the producer {@code micros} after its sample was acquired. */
+    void emitted(long micros);
+  }
+
+  private static volatile Observer observer;
+
+  static {
+    BAD_RECORD_REASONS.forEach(r -> BAD_RECORDS.put(r, new LongAdder()));
+  }
 
   private StreamStats() {}
+
+  public static void observer(Observer o) {
+    observer = o;
+  }
 
   public static void bad(String reason) {
     BAD_RECORDS.computeIfAbsent(reason, r -> new LongAdder()).increment();
@@ -24,5 +71,24 @@ public final class StreamStats {
 
   public static long badTotal() {
     return BAD_RECORDS.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  public static void spike(String neuron, long latencyUs) {
+    SPIKES.increment();
+    NEURON_SPIKES.computeIfAbsent(neuron, n -> new LongAdder()).increment();
+    Observer o = observer;
+    if (o != null) {
+      o.emitted(latencyUs);
+    }
+  }
+
+  public static void inference(int windows, long nanos) {
+    WINDOWS.add(windows);
+    BATCHES.increment();
+    LAST_BATCH_SIZE.set(windows);
+    Observer o = observer;
+    if (o != null) {
+      o.inference(windows, nanos);
+    }
   }
 }

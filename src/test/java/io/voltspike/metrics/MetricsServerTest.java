@@ -3,11 +3,16 @@ package io.voltspike.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.StreamStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -15,8 +20,11 @@ class MetricsServerTest {
   void servesTheDetectorMetricsOnLoopback() throws Exception {
     StreamStats.SAMPLES.add(1234);
     StreamStats.bad("duplicate");
-    try (MetricsServer m = MetricsServer.start("127.0.0.1", 0, 20, 10, "models/x.onnx")) {
+    DetectorInfo info = new DetectorInfo("unet", "v7", "cpu", 20, 10);
+    try (MetricsServer m = MetricsServer.start("127.0.0.1", 0, info, true)) {
       MetricsServer.observeLatencySeconds(0.042);
+      StreamStats.spike("n-17", 30_000);
+      StreamStats.inference(48, 1_500_000);
       HttpResponse<String> r =
           HttpClient.newHttpClient()
               .send(
@@ -32,10 +40,16 @@ class MetricsServerTest {
             "voltspike_bad_records_total{reason=\"duplicate\"}",
             "voltspike_windows_inferred_total",
             "voltspike_spikes_emitted_total",
-            "voltspike_inference_batch_size",
+            "voltspike_inference_last_batch_windows 48",
+            "voltspike_inference_batch_windows_bucket{le=\"64.0\"} 1",
+            "voltspike_inference_duration_seconds_bucket{le=\"0.0025\"} 1",
+            "voltspike_neuron_spikes_total{neuron=\"n-17\"} 1",
+            "voltspike_gaps_total",
+            "voltspike_detection_latency_seconds_bucket{stage=\"emitted\",le=\"0.03\"} 1",
+            "voltspike_detection_latency_seconds_bucket{stage=\"readable\",le=\"0.05\"} 1",
             "voltspike_lookahead_seconds 0.02",
             "voltspike_stride_seconds 0.01",
-            "voltspike_model_info{model=\"models/x.onnx\"} 1",
+            "voltspike_model_info{detector=\"unet\",provider=\"cpu\",version=\"v7\"} 1",
             "voltspike_detection_latency_seconds_bucket",
             "jvm_memory_used_bytes"
           }) {
@@ -43,5 +57,61 @@ class MetricsServerTest {
       }
       assertTrue(body.matches("(?s).*voltspike_samples_total \\d.*"));
     }
+  }
+
+  @Test
+  void perNeuronSeriesCanBeTurnedOff() throws Exception {
+    StreamStats.spike("n-18", 1000);
+    try (MetricsServer m =
+        MetricsServer.start("127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), false)) {
+      String body = scrape(m.port());
+      assertTrue(body.contains("voltspike_spikes_emitted_total"));
+      assertTrue(!body.contains("voltspike_neuron_spikes_total"), "per-neuron series served");
+    }
+  }
+
+  @Test
+  void lagIsSummedPerTopicFromTheMainConsumersPartitions() {
+    Map<MetricName, Metric> m = new HashMap<>();
+    put(m, "records-lag", "main-consumer", "in", "0", 5.0);
+    put(m, "records-lag", "main-consumer", "in", "1", 7.0);
+    put(m, "records-lag", "main-consumer", "in", "2", Double.NaN);
+    put(m, "records-lag", "main-consumer", "other", "0", 1.0);
+    put(m, "records-lag", "main-consumer", "in.x", "0", 3.0);
+    put(m, "records-lag", "main-consumer", "in_x", "0", 3.0);
+    put(m, "records-lag", "x-restore-consumer", "in", "0", 100.0);
+    put(m, "records-lag-max", "main-consumer", "in", "0", 50.0);
+    assertEquals(Map.of("in", 12.0, "other", 1.0, "in.x", 3.0), MetricsServer.lagByTopic(m));
+  }
+
+  private static void put(
+      Map<MetricName, Metric> m, String name, String client, String topic, String part, double v) {
+    MetricName n =
+        new MetricName(
+            name,
+            "consumer-fetch-manager-metrics",
+            "",
+            Map.of("client-id", client, "topic", topic, "partition", part));
+    m.put(
+        n,
+        new Metric() {
+          @Override
+          public MetricName metricName() {
+            return n;
+          }
+
+          @Override
+          public Object metricValue() {
+            return v;
+          }
+        });
+  }
+
+  static String scrape(int port) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

@@ -163,6 +163,7 @@ class DetectorTopologyTest {
             "wrong_schema",
             "key_mismatch"),
         reasons);
+    assertTrue(StreamStats.BAD_RECORD_REASONS.containsAll(reasons), "metrics know every reason");
     assertEquals(offline("threshold", good.voltage()), spikesOf("good"), "good neuron unaffected");
   }
 
