@@ -49,4 +49,26 @@ class ConfigDefaultsTest {
             "3");
     assertEquals(3.0, flag.detectorOptions.detectThreshold);
   }
+
+  @Test
+  void everyOptionIsDocumentedInTheConfigFile() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("config/voltspike.properties"));
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    CommandLine root =
+        Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    for (CommandLine sub : root.getSubcommands().values()) {
+      for (CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        String key = ConfigDefaults.key(o);
+        if (o.usageHelp() || o.versionHelp() || key.equals("config") || key.equals("set")) {
+          continue;
+        }
+        if (!java.util.regex.Pattern.compile("(?m)^#?" + key + "=").matcher(doc).find()) {
+          missing.add(sub.getCommandName() + " " + o.longestName() + " (" + key + ")");
+        }
+      }
+    }
+    assertEquals(
+        java.util.Set.of(), missing, "options without a key in config/voltspike.properties");
+  }
 }
