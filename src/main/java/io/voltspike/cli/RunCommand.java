@@ -1,6 +1,7 @@
 package io.voltspike.cli;
 
 import io.voltspike.metrics.MetricsServer;
+import io.voltspike.stream.ClientSettings;
 import io.voltspike.stream.DetectorApp;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.EmbeddedBroker;
@@ -46,7 +47,12 @@ public final class RunCommand implements Callable<Integer> {
     StreamSettings s = stream.settings(detector.options(), detector.explicitPeakSign());
     Properties clientProps = kafka.clientProperties();
     Properties p =
-        StreamSettings.streamsProperties("-", stream.applicationId, stream.profile, clientProps);
+        StreamSettings.streamsProperties(
+            kafka.embedded() ? "localhost:9092" : kafka.bootstrapServers,
+            stream.applicationId,
+            stream.profile,
+            clientProps);
+    StreamSettings.validate(p);
     DetectorInfo info = DetectorInfo.of(s);
     MetricsServer metrics = metricsOptions.start(info, out);
     EmbeddedBroker broker = kafka.embedded() ? EmbeddedBroker.start(brokerData, 9092) : null;
@@ -90,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
         bootstrap,
         s.samplesTopic(),
         s.spikesTopic());
+    if (!clientProps.isEmpty()) {
+      out.println("kafka client settings: " + ClientSettings.describe(clientProps));
+    }
     out.flush();
     done.await();
     return 0;

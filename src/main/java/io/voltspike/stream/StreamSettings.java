@@ -74,4 +74,30 @@ public record StreamSettings(
     }
     return p;
   }
+
+  /**
+   * Checks Kafka Streams and client settings the way the clients will, before anything connects, so
+   * a typo fails at start-up with Kafka's own message (secrets are never part of it).
+   */
+  public static void validate(Properties streamsProps) {
+    Properties p = new Properties();
+    p.putAll(streamsProps);
+    p.putIfAbsent("bootstrap.servers", "localhost:9092");
+    // the serdes Kafka Streams sets on its clients itself
+    String ser = org.apache.kafka.common.serialization.ByteArraySerializer.class.getName();
+    String de = org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName();
+    p.put("key.serializer", ser);
+    p.put("value.serializer", ser);
+    p.put("key.deserializer", de);
+    p.put("value.deserializer", de);
+    try {
+      org.apache.kafka.streams.StreamsConfig c = new org.apache.kafka.streams.StreamsConfig(p);
+      new org.apache.kafka.clients.producer.ProducerConfig(c.getProducerConfigs("validate"));
+      new org.apache.kafka.clients.consumer.ConsumerConfig(
+          c.getMainConsumerConfigs("validate", "validate", 0));
+      new org.apache.kafka.clients.admin.AdminClientConfig(c.getAdminConfigs("validate"));
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new IllegalArgumentException("invalid Kafka setting: " + e.getMessage(), e);
+    }
+  }
 }
