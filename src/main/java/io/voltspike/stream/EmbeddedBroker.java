@@ -24,11 +24,13 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final int port;
+  private final int controllerPort;
   private final Path dataDir;
 
-  private EmbeddedBroker(KafkaRaftServer server, int port, Path dataDir) {
+  private EmbeddedBroker(KafkaRaftServer server, int port, int controllerPort, Path dataDir) {
     this.server = server;
     this.port = port;
+    this.controllerPort = controllerPort;
     this.dataDir = dataDir;
   }
 
@@ -36,10 +38,18 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @param port listener port on 127.0.0.1; 0 picks a free one
    */
   public static EmbeddedBroker start(Path dataDir, int port) {
+    return start(dataDir, port, 0);
+  }
+
+  /**
+   * @param controllerPort the KRaft controller's port; 0 picks a free one (a restart on the same
+   *     data directory may reuse both ports, as a real broker would)
+   */
+  public static EmbeddedBroker start(Path dataDir, int port, int controllerPort) {
     try {
       Files.createDirectories(dataDir);
       int p = port > 0 ? port : freePort();
-      int controller = freePort();
+      int controller = controllerPort > 0 ? controllerPort : freePort();
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -74,7 +84,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      return new EmbeddedBroker(server, p, dataDir);
+      return new EmbeddedBroker(server, p, controller, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
     } catch (Exception e) {
@@ -95,6 +105,10 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  public int controllerPort() {
+    return controllerPort;
   }
 
   public Path dataDir() {

@@ -1,0 +1,279 @@
+package io.voltspike.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.voltspike.cli.Launcher;
+import io.voltspike.detect.PeakSign;
+import io.voltspike.io.Recording;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults against a real broker. Each test compares every spike event with the offline detector on
+ * the same recordings: nothing lost, nothing published twice (read_committed, the eos profile).
+ */
+class FaultToleranceIT {
+  @TempDir static Path dir;
+  static EmbeddedBroker broker;
+  static List<Recording> recs;
+  static Map<String, List<Long>> expected;
+  static int total;
+
+  @BeforeAll
+  static void setUp() {
+    broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+    recs =
+        StreamParityIT.benchRecordings(8).stream()
+            .filter(r -> "pos".equals(r.metadata().get("peak_sign")))
+            .collect(Collectors.toList());
+    expected = StreamParityIT.offline(recs);
+    total = expected.values().stream().mapToInt(List::size).sum();
+    assertTrue(total > 100, "spikes: " + total);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    broker.close();
+  }
+
+  /** {@code voltspike run} in its own JVM; its output goes to a file. */
+  static final class DetectorProcess implements AutoCloseable {
+    final Process process;
+    final Path log;
+
+    DetectorProcess(String name, String bootstrap, String suffix, Path stateDir, String... extra)
+        throws IOException, InterruptedException {
+      log = dir.resolve(name + ".log");
+      String[] base = {
+        "run",
+        "--bootstrap-servers",
+        bootstrap,
+        "--application-id",
+        "fault-" + suffix,
+        "--samples-topic",
+        "samples-" + suffix,
+        "--spikes-topic",
+        "spikes-" + suffix,
+        "--dead-letter-topic",
+        "dead-" + suffix,
+        "--state-dir",
+        stateDir.toString(),
+        "--partitions",
+        "4",
+        "--metrics-port",
+        "0",
+        "--peak-sign",
+        "pos",
+        "--profile",
+        "eos"
+      };
+      String[] args = new String[base.length + extra.length];
+      System.arraycopy(base, 0, args, 0, base.length);
+      System.arraycopy(extra, 0, args, base.length, extra.length);
+      process =
+          Launcher.voltspike(List.of("-Xmx768m"), args)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (!Files.readString(log).contains("detector running")) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          fail(name + " did not start:\n" + Files.readString(log));
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no flush. */
+    void killHard() throws InterruptedException {
+      process.destroyForcibly();
+      assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+      assertEquals(137, process.exitValue(), "killed by SIGKILL");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (process.isAlive()) {
+        process.destroy(); // SIGTERM: the shutdown hook closes cleanly
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  static StreamSettings settings(String suffix) {
+    return StreamParityIT.settings(suffix, PeakSign.POS);
+  }
+
+  /** Replays every recording at {@code speed} x real time on a background thread. */
+  static Thread replayInBackground(String bootstrap, String topic, double speed) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (Replayer rp = new Replayer(bootstrap, topic, null)) {
+                rp.replay("fault", recs, 10, speed, 0, true, n -> {});
+              }
+            },
+            "rig");
+    t.start();
+    return t;
+  }
+
+  /** Some spike events are committed: a restart that re-published them would duplicate them. */
+  static void awaitCommittedSpikes(String bootstrap, String suffix) {
+    try (SpikeFollower f = new SpikeFollower(bootstrap, "spikes-" + suffix, false, null)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      int seen = 0;
+      while (seen < 20 && System.nanoTime() < deadline) {
+        seen += f.poll(Duration.ofMillis(100), e -> {});
+      }
+      assertTrue(seen >= 20, "committed spikes before the fault: " + seen);
+    }
+  }
+
+  static void assertExactlyTheOfflineSpikes(String bootstrap, String suffix) {
+    try (SpikeFollower f = new SpikeFollower(bootstrap, "spikes-" + suffix, false, null)) {
+      Map<String, List<Long>> got = StreamParityIT.collect(f, total, Duration.ofSeconds(120));
+      assertEquals(expected, got);
+    }
+  }
+
+  @Test
+  void hardKillMidStreamThenRestart() throws Exception {
+    String s = "kill";
+    Path state = dir.resolve("state-kill");
+    Thread rig;
+    try (DetectorProcess first =
+        new DetectorProcess("kill-1", broker.bootstrapServers(), s, state)) {
+      rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 4);
+      awaitCommittedSpikes(broker.bootstrapServers(), s);
+      assertTrue(rig.isAlive(), "killed mid-stream");
+      first.killHard();
+    }
+    try (DetectorProcess second =
+        new DetectorProcess("kill-2", broker.bootstrapServers(), s, state)) {
+      rig.join();
+      assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
+    }
+  }
+
+  @Test
+  void twoInstancesOneKilledTheOtherTakesOverFromTheChangelog() throws Exception {
+    String s = "rebalance";
+    Path config = dir.resolve("fast-failover.properties");
+    Files.writeString(
+        config,
+        "kafka.consumer.session.timeout.ms=6000\nkafka.consumer.heartbeat.interval.ms=1000\n");
+    try (DetectorProcess a =
+            new DetectorProcess(
+                "rebalance-a",
+                broker.bootstrapServers(),
+                s,
+                dir.resolve("state-a"),
+                "--config",
+                config.toString());
+        DetectorProcess b =
+            new DetectorProcess(
+                "rebalance-b",
+                broker.bootstrapServers(),
+                s,
+                dir.resolve("state-b"),
+                "--config",
+                config.toString())) {
+      Thread.sleep(3000); // both members of the group
+      Thread rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 3);
+      awaitCommittedSpikes(broker.bootstrapServers(), s);
+      assertTrue(rig.isAlive(), "killed mid-stream");
+      a.killHard();
+      rig.join();
+      assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
+      assertTrue(b.process.isAlive(), Files.readString(b.log));
+    }
+  }
+
+  @Test
+  void brokerRestartWhileTheDetectorRuns() throws Exception {
+    String s = "broker";
+    Path data = dir.resolve("broker-restart");
+    EmbeddedBroker own = EmbeddedBroker.start(data, 0);
+    int port = own.port();
+    int controller = own.controllerPort();
+    String bootstrap = own.bootstrapServers();
+    StreamSettings st = settings(s);
+    Properties p = StreamSettings.streamsProperties(bootstrap, "fault-broker", "eos", null);
+    try (DetectorApp app =
+        DetectorApp.start(st, p, dir.resolve("state-broker"), 4, Duration.ofSeconds(60))) {
+      Thread rig = replayInBackground(bootstrap, st.samplesTopic(), 3);
+      Thread.sleep(2500);
+      own.close();
+      Thread.sleep(3000);
+      own = EmbeddedBroker.start(data, port, controller);
+      rig.join();
+      assertExactlyTheOfflineSpikes(bootstrap, s);
+      assertTrue(app.streams().state().isRunningOrRebalancing(), "" + app.streams().state());
+    } finally {
+      own.close();
+    }
+  }
+
+  @Test
+  void detectorStartedBeforeItsTopicsExistCreatesThem() throws Exception {
+    String s = "fresh";
+    Set<String> before = topics();
+    assertFalse(before.contains("samples-" + s) || before.contains("spikes-" + s), "" + before);
+    try (DetectorProcess d =
+        new DetectorProcess("fresh", broker.bootstrapServers(), s, dir.resolve("state-fresh"))) {
+      Set<String> after = topics();
+      assertTrue(
+          after.containsAll(List.of("samples-" + s, "spikes-" + s, "dead-" + s)), "" + after);
+      replayInBackground(broker.bootstrapServers(), "samples-" + s, 0).join();
+      assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
+    }
+  }
+
+  @Test
+  void backlogMuchFasterThanRealTimeIsCaughtUp() throws Exception {
+    String s = "backlog";
+    StreamSettings st = settings(s);
+    Properties p =
+        StreamSettings.streamsProperties(broker.bootstrapServers(), "fault-backlog", "eos", null);
+    DetectorApp.ensureTopics(p, st, 4);
+    // the whole session is waiting before the detector starts (as fast as the broker takes it)
+    replayInBackground(broker.bootstrapServers(), st.samplesTopic(), 0).join();
+    long t0 = System.nanoTime();
+    try (DetectorApp app =
+        DetectorApp.start(st, p, dir.resolve("state-backlog"), 4, Duration.ofSeconds(60))) {
+      assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double recorded = recs.stream().mapToDouble(Recording::durationS).sum();
+      System.out.printf(
+          "backlog: %.0f s of recordings caught up in %.1f s (%.1f x real time)%n",
+          recorded, seconds, recorded / seconds);
+    }
+  }
+
+  static Set<String> topics() throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    try (Admin a = Admin.create(p)) {
+      return a.listTopics().names().get();
+    }
+  }
+}
