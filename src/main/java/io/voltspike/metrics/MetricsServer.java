@@ -11,6 +11,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.StreamStats;
 import java.io.IOException;
@@ -71,6 +72,16 @@ public final class MetricsServer implements AutoCloseable {
     counter(r, "voltspike_chunks", "Chunks ingested", StreamStats.CHUNKS);
     counter(r, "voltspike_gaps", "Gaps in a neuron's sample indices", StreamStats.GAPS);
     counter(r, "voltspike_gap_samples", "Missing samples bridged as gaps", StreamStats.GAP_SAMPLES);
+    counter(
+        r,
+        "voltspike_missing_samples",
+        "NaN, infinite or null samples, held and flagged",
+        StreamStats.MISSING_SAMPLES);
+    counter(
+        r,
+        "voltspike_clamped_samples",
+        "Samples beyond the feature extractor's range (artefacts), clamped",
+        FeatureExtractor.CLAMPED_SAMPLES);
     counter(
         r, "voltspike_windows_inferred", "Windows run through the network", StreamStats.WINDOWS);
     counter(r, "voltspike_inference_batches", "ONNX Runtime calls", StreamStats.BATCHES);

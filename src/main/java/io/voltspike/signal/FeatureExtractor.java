@@ -27,11 +27,19 @@ import java.util.Arrays;
  * <p><b>Missing data policy.</b> A NaN or infinite sample, and each sample of a gap of at most
  * {@code maxGapMs}, is replaced by the last finite sample (hold), flagged {@code imputed}, and kept
  * out of the baseline and noise estimates, so it never poisons them. A longer gap flushes the
- * current segment and starts a fresh one after it: the gap's samples get no frames at all.
+ * current segment and starts a fresh one after it: the gap's samples get no frames at all. A finite
+ * but enormous sample (an artefact) is clamped to {@link #MAX_ABS_Z} noise units.
  */
 public final class FeatureExtractor {
   private static final double MAD_TO_SIGMA = 1.0 / (0.6744897501960817 * Math.sqrt(2.0));
   private static final int STATE_VERSION = 1;
+
+  /** Largest normalized value, in robust noise units; larger ones are clamped. */
+  public static final double MAX_ABS_Z = 1000;
+
+  /** Samples clamped in this process (read by the metrics endpoint). */
+  public static final java.util.concurrent.atomic.LongAdder CLAMPED_SAMPLES =
+      new java.util.concurrent.atomic.LongAdder();
 
   private final FeatureConfig config;
   private final int delay;
@@ -129,13 +137,25 @@ public final class FeatureExtractor {
     }
     double base = baseline.size() > 0 ? baseline.median() : v;
     double sigma = noise.size() > 0 ? noise.median() * MAD_TO_SIGMA : 0.0;
-    float z = sigma > 0 ? (float) ((v - base) / sigma) : 0f;
+    float z = sigma > 0 ? (float) clampZ((v - base) / sigma) : 0f;
     if (!inSegment) {
       startSegment(z);
     }
     advance(next, z, imputed, sink);
     lastZ = z;
     next++;
+  }
+
+  /**
+   * Beyond {@link #MAX_ABS_Z} noise units a sample is an artefact, not a spike: clamping keeps the
+   * filters finite (an infinite value would turn the high-pass state into NaN for good).
+   */
+  static double clampZ(double z) {
+    if (Math.abs(z) <= MAX_ABS_Z) {
+      return z;
+    }
+    CLAMPED_SAMPLES.increment();
+    return z > 0 ? MAX_ABS_Z : -MAX_ABS_Z;
   }
 
   public void push(float[] samples, int offset, int length, FeatureSink sink) {

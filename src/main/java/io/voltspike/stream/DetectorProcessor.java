@@ -116,6 +116,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       NeuronSession.Accepted a = s.accept(chunk);
       StreamStats.CHUNKS.increment();
       StreamStats.SAMPLES.add(a.samples());
+      StreamStats.MISSING_SAMPLES.add(a.missing());
       if (a.gap() > 0) {
         StreamStats.GAPS.increment();
         StreamStats.GAP_SAMPLES.add(a.gap());

@@ -37,8 +37,12 @@ public final class NeuronSession {
   private final List<Spike> outbox = new ArrayList<>();
   private long publishedUpTo = -1;
 
-  /** What {@link #accept} did with a chunk. */
-  public record Accepted(int samples, long gap, int trimmed) {}
+  /**
+   * What {@link #accept} did with a chunk.
+   *
+   * @param missing NaN, infinite or null samples (held and flagged by the feature extractor)
+   */
+  public record Accepted(int samples, long gap, int trimmed, int missing) {}
 
   public NeuronSession(SpikeDetector detector) {
     this.detector = detector;
@@ -93,6 +97,9 @@ public final class NeuronSession {
           "rate_change",
           "sample rate changed from " + sampleRateHz + " to " + c.getSampleRateHz() + " Hz");
     }
+    if (samples.isEmpty() && !c.getEndOfSession()) {
+      throw new BadRecordException("empty", "chunk has no samples");
+    }
     long first = c.getFirstSample();
     long end = first + samples.size();
     if (end <= nextSample && !(samples.isEmpty() && c.getEndOfSession())) {
@@ -114,9 +121,13 @@ public final class NeuronSession {
       detector.pushGap(gap, sink);
     }
     float[] v = new float[samples.size() - skip];
+    int missing = 0;
     for (int i = 0; i < v.length; i++) {
       Float f = samples.get(skip + i);
       v[i] = f == null ? Float.NaN : f;
+      if (!Float.isFinite(v[i])) {
+        missing++;
+      }
     }
     if (detector instanceof UNetDetector u) {
       u.cut(v, 0, v.length, sink);
@@ -128,7 +139,7 @@ public final class NeuronSession {
       detector.flush(sink);
       ended = true;
     }
-    return new Accepted(v.length, gap, skip);
+    return new Accepted(v.length, gap, skip, missing);
   }
 
   /** The last spike sample already published (spikes up to it are not published again). */

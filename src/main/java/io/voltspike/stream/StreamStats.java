@@ -18,6 +18,7 @@ public final class StreamStats {
   public static final LongAdder BATCHES = new LongAdder();
   public static final LongAdder GAPS = new LongAdder();
   public static final LongAdder GAP_SAMPLES = new LongAdder();
+  public static final LongAdder MISSING_SAMPLES = new LongAdder();
   public static final AtomicLong LAST_BATCH_SIZE = new AtomicLong();
 
   /**
@@ -38,6 +39,7 @@ public final class StreamStats {
           "rate_change",
           "after_end",
           "wrong_shape",
+          "empty",
           "overlap_trimmed",
           "detector_error");
 

@@ -159,6 +159,31 @@ class FeatureExtractorTest {
   }
 
   @Test
+  void enormousSamplesAreClampedAndTheChannelsRecover() {
+    float[] x = noisyTrace(8000, 6);
+    float[] hit = x.clone();
+    hit[3000] = Float.MAX_VALUE;
+    hit[3001] = -1e30f;
+    hit[3500] = 1e20f;
+    Features f = Features.of(CFG, hit);
+    Features ref = Features.of(CFG, x);
+    for (int c = 0; c < 5; c++) {
+      for (int i = 0; i < x.length; i++) {
+        assertTrue(Float.isFinite(f.channels()[c][i]), "channel " + c + " at " + i);
+        assertTrue(Math.abs(f.channels()[c][i]) <= FeatureExtractor.MAX_ABS_Z * 2, c + " at " + i);
+      }
+    }
+    assertEquals(FeatureExtractor.MAX_ABS_Z, f.channels()[0][3000], 0.0);
+    assertEquals(-FeatureExtractor.MAX_ABS_Z, f.channels()[0][3001], 0.0);
+    // a second later every channel is back to what the clean trace gives
+    for (int c = 0; c < 5; c++) {
+      for (int i = 5000; i < 5100; i++) {
+        assertEquals(ref.channels()[c][i], f.channels()[c][i], 0.05, "channel " + c + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void shortGapIsHeldLongGapResets() {
     FeatureExtractor fx = new FeatureExtractor(CFG);
     List<Long> idx = new ArrayList<>();

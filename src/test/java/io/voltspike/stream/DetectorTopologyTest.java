@@ -168,6 +168,66 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void artefactsEmptyChunksGapsAndRateChangesAreRepairedOrReported() {
+    start("unet");
+    Recording good = trace(51);
+    float[] odd = trace(52).voltage().clone();
+    List<VoltageChunk> goodChunks =
+        ChunkSplitter.split("s1", "good", good.voltage(), 1000, 10, 0, true);
+    // artefacts inside chunks: infinities and enormous values are repaired in place
+    odd[2003] = Float.POSITIVE_INFINITY;
+    odd[2004] = Float.NEGATIVE_INFINITY;
+    odd[6000] = Float.MAX_VALUE;
+    odd[6001] = -1e30f;
+    odd[9000] = 1e25f;
+    List<VoltageChunk> oddChunks = ChunkSplitter.split("s1", "odd", odd, 1000, 10, 0, true);
+    long missing0 = StreamStats.MISSING_SAMPLES.sum();
+    long clamped0 = io.voltspike.signal.FeatureExtractor.CLAMPED_SAMPLES.sum();
+    long gaps0 = StreamStats.GAPS.sum();
+    float[] expectedOdd = odd.clone();
+    for (int i = 0; i < goodChunks.size(); i++) {
+      send("good", goodChunks.get(i));
+      VoltageChunk c = oddChunks.get(i);
+      if (i == 300) {
+        // a lost chunk: the next one bridges a gap (held, as missing samples)
+        java.util.Arrays.fill(expectedOdd, 3000, 3010, Float.NaN);
+      } else if (i == 400) {
+        send("odd", VoltageChunk.newBuilder(c).setSamples(List.of()).build()); // empty
+        send("odd", c);
+      } else if (i == 500) {
+        send("odd", VoltageChunk.newBuilder(c).setSampleRateHz(500).build()); // rate change
+        java.util.Arrays.fill(expectedOdd, 5000, 5010, Float.NaN);
+      } else {
+        send("odd", c);
+      }
+    }
+    List<String> reasons =
+        dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList());
+    assertEquals(List.of("empty", "rate_change"), reasons);
+    assertTrue(StreamStats.BAD_RECORD_REASONS.containsAll(reasons));
+    List<SpikeEvent> events = spikes.readValuesToList();
+    List<Long> oddGot =
+        events.stream()
+            .filter(e -> e.getNeuron().equals("odd"))
+            .map(SpikeEvent::getSample)
+            .collect(Collectors.toList());
+    List<Long> goodGot =
+        events.stream()
+            .filter(e -> e.getNeuron().equals("good"))
+            .map(SpikeEvent::getSample)
+            .collect(Collectors.toList());
+    assertEquals(offline("unet", good.voltage()), goodGot, "the other neuron is unaffected");
+    List<Long> oddExpected = offline("unet", expectedOdd);
+    assertEquals(oddExpected, oddGot, "repairs are the offline detector's own");
+    assertTrue(oddExpected.stream().anyMatch(s -> s > 9500), "detection goes on after artefacts");
+    assertEquals(2, StreamStats.MISSING_SAMPLES.sum() - missing0, "infinities counted");
+    assertTrue(
+        io.voltspike.signal.FeatureExtractor.CLAMPED_SAMPLES.sum() - clamped0 >= 3,
+        "enormous values counted");
+    assertEquals(2, StreamStats.GAPS.sum() - gaps0, "the lost and the refused chunk");
+  }
+
+  @Test
   void overlappingChunksAreTrimmedAndJsonIsAccepted() {
     start("threshold");
     Recording r = trace(51);
