@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       DemoCommand.class,
       RunCommand.class,
+      BenchCommand.class,
       ReplayCommand.class,
       SpikesCommand.class,
       BrokerCommand.class,

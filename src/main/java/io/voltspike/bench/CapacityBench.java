@@ -1,0 +1,198 @@
+package io.voltspike.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.io.Recording;
+import io.voltspike.sim.NeuronSimulator;
+import io.voltspike.sim.Preset;
+import io.voltspike.sim.TraceParams;
+import io.voltspike.stream.DetectorApp;
+import io.voltspike.stream.Replayer;
+import io.voltspike.stream.SpikeFollower;
+import io.voltspike.stream.StreamSettings;
+import io.voltspike.stream.StreamStats;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * End-to-end capacity on one machine: N simulated neurons at real-time 1 kHz in 10 ms chunks
+ * through a real broker and the streaming detector, held for a while; a load is sustained when the
+ * input lag stops growing. The rig, the broker, the detector and the latency probe share the
+ * machine, as on a one-box rig.
+ */
+public final class CapacityBench {
+  /** How one load went. */
+  public record Step(
+      int neurons,
+      double holdS,
+      boolean sustained,
+      long lagEndChunks,
+      long lagMaxLastThirdChunks,
+      double samplesPerS,
+      double p50Ms,
+      double p99Ms,
+      double p999Ms,
+      double maxMs,
+      long spikes,
+      double cpuCores,
+      double heapMaxMiB,
+      long badRecords) {}
+
+  private final String bootstrap;
+  private final DetectorOptions options;
+  private final String profile;
+  private final Path stateRoot;
+  private final List<Recording> pool;
+  private final double holdS;
+  private int stepNo;
+
+  /**
+   * @param options detector options (peak sign pos: the pool is positive polarity)
+   * @param poolSize distinct simulated recordings, reused round-robin across neurons
+   */
+  public CapacityBench(
+      String bootstrap,
+      DetectorOptions options,
+      String profile,
+      Path stateRoot,
+      double holdS,
+      int poolSize,
+      long seed) {
+    this.bootstrap = bootstrap;
+    this.options = options;
+    this.profile = profile;
+    this.stateRoot = stateRoot;
+    this.holdS = holdS;
+    this.pool = new ArrayList<>();
+    for (Preset.Spec s : Preset.DEFAULT.specs(poolSize, holdS, seed, 1000)) {
+      TraceParams p = s.params().with(Map.of("polarity", "1"));
+      pool.add(NeuronSimulator.simulate(s.name(), p, s.seed()));
+    }
+  }
+
+  /** Runs N neurons for the hold time; {@code progress} gets a status line every second. */
+  public Step run(int neurons, Consumer<String> progress) {
+    int k = ++stepNo;
+    String suffix = "bench-" + k + "-" + neurons;
+    StreamSettings s =
+        new StreamSettings(
+            "samples-" + suffix,
+            "spikes-" + suffix,
+            "dead-" + suffix,
+            "unet",
+            options,
+            StreamSettings.defaults().batchWaitMs(),
+            "bench");
+    Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, null);
+    List<Recording> recs = new ArrayList<>(neurons);
+    for (int i = 0; i < neurons; i++) {
+      Recording r = pool.get(i % pool.size());
+      recs.add(
+          new Recording(
+              String.format("n%04d", i), r.sampleRateHz(), r.voltage(), null, r.metadata()));
+    }
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+    long chunks0 = StreamStats.CHUNKS.sum();
+    long samples0 = StreamStats.SAMPLES.sum();
+    long bad0 = StreamStats.badTotal();
+    Histogram latency = new Histogram(3);
+    long[] spikes = {0};
+    AtomicLong produced = new AtomicLong();
+    List<long[]> lagSeries = new ArrayList<>(); // {elapsedMs, lag}
+    double heapMax = 0;
+    long cpu0;
+    long t0;
+    try (DetectorApp app =
+            DetectorApp.start(s, props, stateRoot.resolve(suffix), 4, Duration.ofSeconds(60));
+        Replayer rig = new Replayer(bootstrap, s.samplesTopic(), null);
+        SpikeFollower follower =
+            new SpikeFollower(bootstrap, s.spikesTopic(), !profile.equals("eos"), null)) {
+      Thread rigThread =
+          new Thread(
+              () ->
+                  rig.replay(
+                      "bench",
+                      recs,
+                      10,
+                      1.0,
+                      System.currentTimeMillis() * 1000,
+                      false,
+                      produced::set),
+              "bench-rig");
+      cpu0 = os.getProcessCpuTime();
+      t0 = System.nanoTime();
+      rigThread.start();
+      long lastTick = t0;
+      while (rigThread.isAlive()) {
+        follower.poll(
+            Duration.ofMillis(20),
+            (SpikeEvent e) -> {
+              long us = System.currentTimeMillis() * 1000 - e.getAcquiredAtUs();
+              // latency after the first 5 s (start-up excluded)
+              if (System.nanoTime() - t0 > 5_000_000_000L) {
+                latency.recordValue(Math.max(0, us));
+              }
+              spikes[0]++;
+            });
+        long now = System.nanoTime();
+        if (now - lastTick >= 1_000_000_000L) {
+          lastTick = now;
+          long lag = Math.max(0, produced.get() - (StreamStats.CHUNKS.sum() - chunks0));
+          lagSeries.add(new long[] {(now - t0) / 1_000_000L, lag});
+          heapMax = Math.max(heapMax, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
+          progress.accept(
+              String.format(
+                  "%4d neurons  %3.0f/%3.0f s  lag %6d chunks  latency p99 %7.1f ms",
+                  neurons,
+                  (now - t0) / 1e9,
+                  holdS,
+                  lag,
+                  latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1000.0));
+        }
+      }
+      double elapsedS = (System.nanoTime() - t0) / 1e9;
+      double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsedS;
+      long lagEnd = Math.max(0, produced.get() - (StreamStats.CHUNKS.sum() - chunks0));
+      long lagMaxLastThird = 0;
+      for (long[] p : lagSeries) {
+        if (p[0] >= holdS * 1000 * 2 / 3) {
+          lagMaxLastThird = Math.max(lagMaxLastThird, p[1]);
+        }
+      }
+      // sustained: never more than 200 ms of input behind in the last third of the hold
+      // and the rig itself kept to real time
+      boolean sustained =
+          lagMaxLastThird <= neurons * 20L && lagEnd <= neurons * 20L && elapsedS <= holdS + 1.0;
+      return new Step(
+          neurons,
+          holdS,
+          sustained,
+          lagEnd,
+          lagMaxLastThird,
+          (StreamStats.SAMPLES.sum() - samples0) / elapsedS,
+          pct(latency, 50),
+          pct(latency, 99),
+          pct(latency, 99.9),
+          latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0,
+          spikes[0],
+          cpuCores,
+          heapMax,
+          StreamStats.badTotal() - bad0);
+    }
+  }
+
+  private static double pct(Histogram h, double p) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(p) / 1000.0;
+  }
+}
