@@ -17,6 +17,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,18 +47,29 @@ public final class CapacityBench {
       long spikes,
       double cpuCores,
       double heapMaxMiB,
-      long badRecords) {}
+      long badRecords,
+      List<Minute> minutes) {}
+
+  /** One minute of a load, to show whether latency and memory stay flat (the soak). */
+  public record Minute(
+      int minute,
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      long lagChunks,
+      double heapAfterGcMiB) {}
 
   private final String bootstrap;
   private final DetectorOptions options;
   private final String profile;
   private final Path stateRoot;
   private final List<Recording> pool;
-  private final double holdS;
+  private final int streamThreads;
   private int stepNo;
 
   /**
    * @param options detector options (peak sign pos: the pool is positive polarity)
+   * @param holdS length of the simulated recordings: the longest load
    * @param poolSize distinct simulated recordings, reused round-robin across neurons
    */
   public CapacityBench(
@@ -66,13 +78,14 @@ public final class CapacityBench {
       String profile,
       Path stateRoot,
       double holdS,
+      int streamThreads,
       int poolSize,
       long seed) {
+    this.streamThreads = streamThreads;
     this.bootstrap = bootstrap;
     this.options = options;
     this.profile = profile;
     this.stateRoot = stateRoot;
-    this.holdS = holdS;
     this.pool = new ArrayList<>();
     for (Preset.Spec s : Preset.DEFAULT.specs(poolSize, holdS, seed, 1000)) {
       TraceParams p = s.params().with(Map.of("polarity", "1"));
@@ -80,8 +93,12 @@ public final class CapacityBench {
     }
   }
 
-  /** Runs N neurons for the hold time; {@code progress} gets a status line every second. */
-  public Step run(int neurons, Consumer<String> progress) {
+  /**
+   * Runs N neurons for {@code holdS} (at most the pool's length); {@code progress} gets a status
+   * line every second.
+   */
+  public Step run(int neurons, double holdS, Consumer<String> progress) {
+    int samples = (int) Math.round(holdS * 1000);
     int k = ++stepNo;
     String suffix = "bench-" + k + "-" + neurons;
     StreamSettings s =
@@ -94,12 +111,12 @@ public final class CapacityBench {
             StreamSettings.defaults().batchWaitMs(),
             "bench");
     Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, null);
+    props.put("num.stream.threads", Integer.toString(streamThreads));
     List<Recording> recs = new ArrayList<>(neurons);
     for (int i = 0; i < neurons; i++) {
       Recording r = pool.get(i % pool.size());
-      recs.add(
-          new Recording(
-              String.format("n%04d", i), r.sampleRateHz(), r.voltage(), null, r.metadata()));
+      float[] v = r.voltage().length > samples ? Arrays.copyOf(r.voltage(), samples) : r.voltage();
+      recs.add(new Recording(String.format("n%04d", i), r.sampleRateHz(), v, null, r.metadata()));
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
@@ -107,6 +124,8 @@ public final class CapacityBench {
     long samples0 = StreamStats.SAMPLES.sum();
     long bad0 = StreamStats.badTotal();
     Histogram latency = new Histogram(3);
+    Histogram minuteLatency = new Histogram(3);
+    List<Minute> minutes = new ArrayList<>();
     long[] spikes = {0};
     AtomicLong produced = new AtomicLong();
     List<long[]> lagSeries = new ArrayList<>(); // {elapsedMs, lag}
@@ -142,6 +161,7 @@ public final class CapacityBench {
               // latency after the first 5 s (start-up excluded)
               if (System.nanoTime() - t0 > 5_000_000_000L) {
                 latency.recordValue(Math.max(0, us));
+                minuteLatency.recordValue(Math.max(0, us));
               }
               spikes[0]++;
             });
@@ -151,6 +171,19 @@ public final class CapacityBench {
           long lag = Math.max(0, produced.get() - (StreamStats.CHUNKS.sum() - chunks0));
           lagSeries.add(new long[] {(now - t0) / 1_000_000L, lag});
           heapMax = Math.max(heapMax, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
+          if (lagSeries.size() % 60 == 0) {
+            minutes.add(
+                new Minute(
+                    minutes.size() + 1,
+                    pct(minuteLatency, 50),
+                    pct(minuteLatency, 99),
+                    minuteLatency.getTotalCount() == 0
+                        ? Double.NaN
+                        : minuteLatency.getMaxValue() / 1000.0,
+                    lag,
+                    oldGenAfterGcMiB()));
+            minuteLatency.reset();
+          }
           progress.accept(
               String.format(
                   "%4d neurons  %3.0f/%3.0f s  lag %6d chunks  latency p99 %7.1f ms",
@@ -188,8 +221,20 @@ public final class CapacityBench {
           spikes[0],
           cpuCores,
           heapMax,
-          StreamStats.badTotal() - bad0);
+          StreamStats.badTotal() - bad0,
+          minutes);
     }
+  }
+
+  /** Old-generation occupancy after the last collection: the live set, not the garbage. */
+  private static double oldGenAfterGcMiB() {
+    double mib = Double.NaN;
+    for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getName().contains("Old Gen") && pool.getCollectionUsage() != null) {
+        mib = pool.getCollectionUsage().getUsed() / 1048576.0;
+      }
+    }
+    return mib;
   }
 
   private static double pct(Histogram h, double p) {

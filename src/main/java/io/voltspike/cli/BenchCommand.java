@@ -70,6 +70,20 @@ public final class BenchCommand implements Callable<Integer> {
   double holdS;
 
   @Option(
+      names = "--stream-threads",
+      defaultValue = "1",
+      description = "Kafka Streams threads of the detector. Default: ${DEFAULT-VALUE}.")
+  int streamThreads;
+
+  @Option(
+      names = "--warmup-s",
+      defaultValue = "20",
+      description =
+          "Seconds of untimed load before the ramp (JIT, first ONNX calls). Default:"
+              + " ${DEFAULT-VALUE}.")
+  double warmupS;
+
+  @Option(
       names = "--json",
       description = "Print only the JSON result line (progress still goes to stderr).")
   boolean jsonOnly;
@@ -90,10 +104,21 @@ public final class BenchCommand implements Callable<Integer> {
     try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0)) {
       CapacityBench bench =
           new CapacityBench(
-              broker.bootstrapServers(), opts, profile, dir.resolve("state"), holdS, 32, 7);
+              broker.bootstrapServers(),
+              opts,
+              profile,
+              dir.resolve("state"),
+              holdS,
+              streamThreads,
+              32,
+              7);
+      if (warmupS > 0) {
+        bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
+        err.println();
+      }
       java.util.function.IntFunction<CapacityBench.Step> run =
           n -> {
-            CapacityBench.Step s = bench.run(n, line -> status(err, line));
+            CapacityBench.Step s = bench.run(n, holdS, line -> status(err, line));
             err.println();
             steps.add(s);
             if (!jsonOnly) {
@@ -144,9 +169,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    deleteQuietly(dir);
     out.println(json(best, half, steps));
     out.flush();
     return 0;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      // a temporary directory: leaving it is harmless
+    }
   }
 
   private static void status(PrintWriter err, String line) {
@@ -184,6 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("jvm", ManagementFactory.getRuntimeMXBean().getVmVersion());
     o.put("profile", profile);
     o.put("hold_s", holdS);
+    o.put("stream_threads", streamThreads);
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());

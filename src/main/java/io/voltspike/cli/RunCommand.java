@@ -52,6 +52,7 @@ public final class RunCommand implements Callable<Integer> {
             stream.applicationId,
             stream.profile,
             clientProps);
+    p.put("num.stream.threads", Integer.toString(stream.streamThreads));
     StreamSettings.validate(p);
     DetectorInfo info = DetectorInfo.of(s);
     MetricsServer metrics = metricsOptions.start(info, out);

@@ -60,6 +60,14 @@ public final class StreamMixin {
   long batchWaitMs;
 
   @Option(
+      names = "--stream-threads",
+      defaultValue = "1",
+      description =
+          "Kafka Streams threads of this instance (tasks are spread over them; the ONNX session is"
+              + " shared). Default: ${DEFAULT-VALUE}.")
+  int streamThreads;
+
+  @Option(
       names = "--detector",
       defaultValue = "unet",
       description = "Detector the job runs: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")

@@ -38,10 +38,20 @@ public final class SlidingMedian {
       throw new IllegalArgumentException("NaN cannot enter a sliding median");
     }
     if (size == ring.length) {
+      // replace the oldest value: one shift of the sorted span between its place and the new one
       float old = ring[head];
       int at = indexOf(old);
-      System.arraycopy(sorted, at + 1, sorted, at, size - at - 1);
-      size--;
+      ring[head] = value;
+      head = (head + 1) % ring.length;
+      int ins = insertionPoint(value);
+      if (ins > at) {
+        System.arraycopy(sorted, at + 1, sorted, at, ins - at - 1);
+        sorted[ins - 1] = value;
+      } else {
+        System.arraycopy(sorted, ins, sorted, ins + 1, at - ins);
+        sorted[ins] = value;
+      }
+      return;
     }
     ring[head] = value;
     head = (head + 1) % ring.length;

@@ -45,8 +45,18 @@ public final class NeuronStore {
     return "P" + SEP + n;
   }
 
+  /** Zero-padded to 19 digits so the keys sort by sample index (as {@code %019d} wrote them). */
   static String inboxKey(String n, long first) {
-    return "I" + SEP + n + SEP + String.format(Locale.ROOT, "%019d", first);
+    if (first < 0) {
+      return "I" + SEP + n + SEP + String.format(Locale.ROOT, "%019d", first);
+    }
+    String digits = Long.toString(first);
+    StringBuilder sb = new StringBuilder(n.length() + 22).append('I').append(SEP).append(n);
+    sb.append(SEP);
+    for (int i = digits.length(); i < 19; i++) {
+      sb.append('0');
+    }
+    return sb.append(digits).toString();
   }
 
   /** Records an accepted chunk. */

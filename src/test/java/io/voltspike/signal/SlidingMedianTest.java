@@ -45,6 +45,28 @@ class SlidingMedianTest {
   }
 
   @Test
+  void everyQuantileMatchesTheSortedWindowWithTiesAndSignedZeros() {
+    Random r = new Random(8);
+    int cap = 16;
+    SlidingMedian m = new SlidingMedian(cap);
+    float[] hist = new float[3000];
+    for (int i = 0; i < hist.length; i++) {
+      int k = r.nextInt(7) - 3; // many ties
+      hist[i] = k == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : k;
+      m.push(hist[i]);
+      float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
+      Arrays.sort(w); // Float.compare order, as the median keeps it
+      for (int q = 0; q < w.length; q++) {
+        double at = w.length == 1 ? 0 : (double) q / (w.length - 1);
+        assertEquals(
+            Float.floatToIntBits(w[q]),
+            Float.floatToIntBits((float) m.quantile(at)),
+            "rank " + q + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void serializationRoundTripIsExact() {
     SlidingMedian a = new SlidingMedian(7);
     for (int i = 0; i < 20; i++) {
