@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inference: VoltSpike's model wrapper beside a bare ONNX Runtime call on the same model, input
- * and batch (1 intra-op thread each). windows/s = ops/s x batch.
+ * batch and number of intra-op threads. windows/s = ops/s x batch.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +45,10 @@ public class InferenceBenchmark {
   @Param({"models/voltspike-unet.onnx"})
   String model;
 
+  /** ONNX Runtime intra-op threads, the same for both. */
+  @Param({"1", "2"})
+  int threads;
+
   OnnxSpikeModel wrapped;
   OrtEnvironment env;
   OrtSession bare;
@@ -56,7 +60,7 @@ public class InferenceBenchmark {
   @Setup(Level.Trial)
   public void setup() throws OrtException {
     Path file = Path.of(System.getProperty("voltspike.home", "."), model);
-    wrapped = OnnxSpikeModel.load(file, ExecutionProvider.CPU, 1, FeatureConfig.defaults().hash());
+    wrapped = OnnxSpikeModel.load(file, ExecutionProvider.CPU, threads, FeatureConfig.defaults().hash());
     Random r = new Random(3);
     input = new float[batch * 5 * 100];
     for (int i = 0; i < input.length; i++) {
@@ -65,7 +69,7 @@ public class InferenceBenchmark {
     output = new float[batch * 100];
     env = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-    o.setIntraOpNumThreads(1);
+    o.setIntraOpNumThreads(threads);
     o.setInterOpNumThreads(1);
     bare = env.createSession(file.toString(), o);
     bareBuffer =
