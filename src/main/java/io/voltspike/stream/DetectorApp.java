@@ -70,7 +70,9 @@ public final class DetectorApp implements AutoCloseable {
       for (String t :
           List.of(s.samplesTopic(), s.framesTopic(), s.spikesTopic(), s.deadLetterTopic())) {
         if (!existing.contains(t)) {
-          create.add(new NewTopic(t, partitions, (short) 1));
+          // replication: the cluster's default.replication.factor
+          create.add(
+              new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty()));
         }
       }
       if (!create.isEmpty()) {

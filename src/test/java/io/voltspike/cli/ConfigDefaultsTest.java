@@ -71,4 +71,34 @@ class ConfigDefaultsTest {
     assertEquals(
         java.util.Set.of(), missing, "options without a key in config/voltspike.properties");
   }
+
+  @Test
+  void everyKeyOfTheShippedConfigFilesIsAnOptionOrAKafkaSetting() throws Exception {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    CommandLine root =
+        Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    for (CommandLine sub : root.getSubcommands().values()) {
+      for (CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        keys.add(ConfigDefaults.key(o));
+      }
+    }
+    java.util.List<java.nio.file.Path> files;
+    try (var s = java.nio.file.Files.list(java.nio.file.Path.of("config"))) {
+      files = s.filter(f -> f.toString().endsWith(".properties")).sorted().toList();
+    }
+    assertEquals(4, files.size(), "" + files);
+    java.util.Set<String> unknown = new java.util.TreeSet<>();
+    for (java.nio.file.Path f : files) {
+      Properties p = new Properties();
+      try (var in = java.nio.file.Files.newInputStream(f)) {
+        p.load(in);
+      }
+      for (String k : p.stringPropertyNames()) {
+        if (!k.startsWith("kafka.") && !keys.contains(k)) {
+          unknown.add(f.getFileName() + ": " + k);
+        }
+      }
+    }
+    assertEquals(java.util.Set.of(), unknown);
+  }
 }

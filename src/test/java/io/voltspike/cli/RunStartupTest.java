@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voltspike.model.ModelMetadata;
 import io.voltspike.model.UNetSpec;
 import io.voltspike.train.OnnxExporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunStartupTest {
   @TempDir Path dir;
 
-  record Result(int exit, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  static void assertOneLineError(Result r, int exit, String... fragments) {
-    assertEquals(exit, r.exit(), r.err());
+  static void assertOneLineError(CliTest.Run r, int exit, String... fragments) {
+    assertEquals(exit, r.code(), r.err());
     List<String> lines = r.err().lines().filter(l -> l.startsWith("voltspike")).toList();
     assertEquals(1, lines.size(), r.err());
     for (String f : fragments) {
@@ -61,7 +50,7 @@ class RunStartupTest {
   @Test
   void missingModelFile() {
     assertOneLineError(
-        run(runArgs("--model", dir.resolve("nope.onnx").toString())),
+        CliTest.run(runArgs("--model", dir.resolve("nope.onnx").toString())),
         ErrorHandler.EXIT_INPUT,
         "model file not found",
         "nope.onnx");
@@ -72,7 +61,7 @@ class RunStartupTest {
     Path bad = dir.resolve("corrupt.onnx");
     Files.write(bad, new byte[] {8, 7, 1, 2, 3, 0, 0, 42, 'x', 'y'});
     assertOneLineError(
-        run(runArgs("--model", bad.toString())),
+        CliTest.run(runArgs("--model", bad.toString())),
         ErrorHandler.EXIT_INPUT,
         "cannot load model",
         "corrupt.onnx");
@@ -97,14 +86,15 @@ class RunStartupTest {
             ModelMetadata.FEATURE_HASH, "0123456789abcdef"),
         file);
     assertOneLineError(
-        run(runArgs("--model", file.toString())),
+        CliTest.run(runArgs("--model", file.toString())),
         ErrorHandler.EXIT_INPUT,
         "feature hash 0123456789abcdef");
   }
 
   @Test
   void unreachableCluster() {
-    assertOneLineError(run(runArgs()), ErrorHandler.EXIT_INPUT, "cannot reach the Kafka cluster");
+    assertOneLineError(
+        CliTest.run(runArgs()), ErrorHandler.EXIT_INPUT, "cannot reach the Kafka cluster");
   }
 
   @Test
@@ -112,34 +102,36 @@ class RunStartupTest {
     Path bad = dir.resolve("bad.properties");
     Files.writeString(bad, "lookahead_ms=soon\n");
     assertOneLineError(
-        run(runArgs("--config", bad.toString())),
+        CliTest.run(runArgs("--config", bad.toString())),
         ErrorHandler.EXIT_INPUT,
         "lookahead_ms must be a number of ms or 'full', was soon");
 
     Files.writeString(bad, "batch_size=many\n");
-    Result r = run(runArgs("--config", bad.toString()));
-    assertEquals(2, r.exit(), r.err()); // picocli's usage error names option and value
+    CliTest.Run r = CliTest.run(runArgs("--config", bad.toString()));
+    assertEquals(2, r.code(), r.err()); // picocli's usage error names option and value
     assertTrue(r.err().contains("--batch-size") && r.err().contains("many"), r.err());
 
     Files.writeString(bad, "stride_ms=0\n");
     assertOneLineError(
-        run(runArgs("--config", bad.toString())), ErrorHandler.EXIT_INPUT, "stride_ms must be > 0");
+        CliTest.run(runArgs("--config", bad.toString())),
+        ErrorHandler.EXIT_INPUT,
+        "stride_ms must be > 0");
 
     Files.writeString(bad, "kafka.acks=maybe\n");
     assertOneLineError(
-        run(runArgs("--config", bad.toString())),
+        CliTest.run(runArgs("--config", bad.toString())),
         ErrorHandler.EXIT_INPUT,
         "invalid Kafka setting",
         "acks");
 
     assertOneLineError(
-        run(runArgs("--profile", "fastest")),
+        CliTest.run(runArgs("--profile", "fastest")),
         ErrorHandler.EXIT_INPUT,
         "unknown processing profile 'fastest'",
         "eos, low-latency");
 
     assertOneLineError(
-        run(runArgs("--config", dir.resolve("absent.properties").toString())),
+        CliTest.run(runArgs("--config", dir.resolve("absent.properties").toString())),
         ErrorHandler.EXIT_INPUT,
         "--config names no file");
   }
