@@ -92,7 +92,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  /** A loopback port nothing listened on a moment ago (tests use it for closed ports too). */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voltspike.model.ModelMetadata;
 import io.voltspike.model.UNetSpec;
 import io.voltspike.train.OnnxExporter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -138,8 +137,8 @@ class RunStartupTest {
 
   /** A loopback port nothing listens on. */
   static int closedPort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    try {
+      return io.voltspike.stream.EmbeddedBroker.freePort();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

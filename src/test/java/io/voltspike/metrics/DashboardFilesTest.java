@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.StreamStats;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -60,13 +56,7 @@ class DashboardFilesTest {
     try (MetricsServer m =
         MetricsServer.start("127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), true)) {
       MetricsServer.observeLatencySeconds(0.05);
-      body =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      body = MetricsServerTest.scrape(m.port());
     }
     int checked = 0;
     for (Dashboards.Query q : Dashboards.queries()) {

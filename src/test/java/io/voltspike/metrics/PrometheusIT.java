@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voltspike.cli.Main;
+import io.voltspike.stream.EmbeddedBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,8 +40,8 @@ class PrometheusIT {
     Path prometheus = prometheusBinary();
     List<Dashboards.Query> queries = Dashboards.queries();
     assertTrue(queries.size() >= 10, "dashboard queries: " + queries.size());
-    int metricsPort = freePort();
-    int promPort = freePort();
+    int metricsPort = EmbeddedBroker.freePort();
+    int promPort = EmbeddedBroker.freePort();
 
     StringWriter demoOut = new StringWriter();
     int[] demoExit = {-1};
@@ -174,11 +174,5 @@ class PrometheusIT {
       Thread.sleep(200);
     }
     fail("timed out waiting for " + what);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
