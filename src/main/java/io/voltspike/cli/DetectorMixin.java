@@ -64,9 +64,12 @@ public final class DetectorMixin {
 
   @Option(
       names = "--probability-threshold",
-      defaultValue = "0.5",
-      description = "unet: averaged probability that makes a spike. Default: ${DEFAULT-VALUE}.")
-  double probabilityThreshold;
+      defaultValue = "model",
+      description =
+          "unet: averaged probability above which a sample is a spike candidate; 'model': the"
+              + " operating point recorded in the model (0.5 if it has none)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String probabilityThreshold;
 
   @Option(
       names = "--shadow-ms",
@@ -90,7 +93,7 @@ public final class DetectorMixin {
             strideMs,
             UNetOptions.parseLookahead(lookaheadMs),
             edgeMs,
-            probabilityThreshold,
+            UNetOptions.parseProbabilityThreshold(probabilityThreshold),
             shadowMs,
             batchSize);
     return new DetectorOptions(

@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--train-traces",
-      defaultValue = "120",
+      defaultValue = "360",
       description = "Default: ${DEFAULT-VALUE}.")
   int trainTraces;
 
@@ -68,15 +68,40 @@ public final class TrainCommand implements Callable<Integer> {
   float learningRate;
 
   @Option(
+      names = "--lr-schedule",
+      defaultValue = "cosine",
+      description =
+          "cosine (from --learning-rate down to 1/50 of it over --max-epochs) or fixed."
+              + " Default: ${DEFAULT-VALUE}.")
+  String learningRateSchedule;
+
+  @Option(
       names = "--positive-weight",
-      defaultValue = "5",
+      defaultValue = "1",
       description = "Loss weight of spike samples. Default: ${DEFAULT-VALUE}.")
   float positiveWeight;
 
-  @Option(names = "--max-epochs", defaultValue = "12", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--label-radius",
+      defaultValue = "1",
+      description =
+          "Samples either side of each true spike also labelled spike (0: the exact sample)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int labelRadius;
+
+  @Option(
+      names = "--fp-budget-per-s",
+      defaultValue = "0.2",
+      description =
+          "The operating threshold recorded in the model is the best-F1 one on the validation"
+              + " traces with at most this many false positives per second per neuron."
+              + " Default: ${DEFAULT-VALUE}.")
+  double fpBudgetPerS;
+
+  @Option(names = "--max-epochs", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
   int maxEpochs;
 
-  @Option(names = "--patience", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--patience", defaultValue = "2", description = "Default: ${DEFAULT-VALUE}.")
   int patience;
 
   @Option(names = "--seed", defaultValue = "7", description = "Default: ${DEFAULT-VALUE}.")

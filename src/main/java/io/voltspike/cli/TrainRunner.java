@@ -22,7 +22,10 @@ final class TrainRunner {
             c.windowStride,
             c.batchSize,
             c.learningRate,
+            c.learningRateSchedule,
             c.positiveWeight,
+            c.labelRadius,
+            c.fpBudgetPerS,
             c.maxEpochs,
             c.patience,
             c.seed,
@@ -42,18 +45,20 @@ final class TrainRunner {
           }
 
           @Override
-          public void epochDone(int epoch, double loss, Counts v, boolean best, double seconds) {
+          public void epochDone(
+              int epoch, double loss, Counts v, double threshold, boolean best, double seconds) {
             bar[0].close();
-            log.epochDone(epoch, loss, v, best, seconds);
+            log.epochDone(epoch, loss, v, threshold, best, seconds);
           }
         };
     UNetTrainer.Result r = new UNetTrainer(cfg).train(listener, out);
     out.printf(
         Locale.ROOT,
-        "best epoch %d of %d: validation F1 %.4f; wrote %s (%s)%n",
+        "best epoch %d of %d: validation F1 %.4f at threshold %s; wrote %s (%s)%n",
         r.bestEpoch(),
         r.epochs(),
         r.bestValidation().f1(),
+        r.meta().get(io.voltspike.model.ModelMetadata.PROBABILITY_THRESHOLD),
         c.output,
         r.meta().get("voltspike.model_version"));
     out.flush();

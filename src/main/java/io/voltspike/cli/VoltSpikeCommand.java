@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       DetectCommand.class,
       EvaluateCommand.class,
+      CeilingCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       RunCommand.class,

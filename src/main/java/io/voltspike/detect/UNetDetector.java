@@ -117,7 +117,8 @@ public final class UNetDetector implements SpikeDetector {
       this.windowLookahead = Math.min(lw, window - 1);
     }
     this.finalizeLag = Math.min(window - 1, windowLookahead);
-    this.threshold = u.probabilityThreshold();
+    this.threshold =
+        u.usesModelThreshold() ? model.probabilityThreshold() : u.probabilityThreshold();
     this.batchSize = u.batchSize();
     this.frameCap = window + stride;
     this.frames = new float[CHANNELS * frameCap];

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  *     Double.POSITIVE_INFINITY} waits for every window that covers the sample ("full context")
  * @param edgeMs each window's first and last edge ms are pruned from the average (used only where
  *     no window covers a sample with its interior)
- * @param probabilityThreshold averaged probability at or above which a sample is a spike candidate
+ * @param probabilityThreshold averaged probability above which a sample is a spike candidate;
+ *     {@link #MODEL_THRESHOLD} (NaN) takes the operating point recorded in the model
  * @param shadowMs confidence-based shadowing radius: within it only the most probable candidate
  *     stays a spike
  * @param batchSize most windows per ONNX Runtime call
@@ -30,6 +31,9 @@ public record UNetOptions(
 
   public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
 
+  /** "Use the model's own threshold" (chosen on validation data when it was trained). */
+  public static final double MODEL_THRESHOLD = Double.NaN;
+
   public UNetOptions {
     if (!(strideMs > 0)) {
       throw new IllegalArgumentException("stride_ms must be > 0, was " + strideMs);
@@ -40,9 +44,10 @@ public record UNetOptions(
     if (!(edgeMs >= 0)) {
       throw new IllegalArgumentException("edge_ms must be >= 0, was " + edgeMs);
     }
-    if (!(probabilityThreshold > 0 && probabilityThreshold < 1)) {
+    if (!Double.isNaN(probabilityThreshold)
+        && !(probabilityThreshold > 0 && probabilityThreshold < 1)) {
       throw new IllegalArgumentException(
-          "probability_threshold must be in (0, 1), was " + probabilityThreshold);
+          "probability_threshold must be in (0, 1) or 'model', was " + probabilityThreshold);
     }
     if (!(shadowMs > 0)) {
       throw new IllegalArgumentException("shadow_ms must be > 0, was " + shadowMs);
@@ -53,7 +58,30 @@ public record UNetOptions(
   }
 
   public static UNetOptions defaults() {
-    return new UNetOptions(DEFAULT_MODEL, "cpu", 10, 20, 10, 0.5, 2, 64);
+    return new UNetOptions(DEFAULT_MODEL, "cpu", 10, 20, 10, MODEL_THRESHOLD, 2, 64);
+  }
+
+  /** True when the threshold comes from the model. */
+  public boolean usesModelThreshold() {
+    return Double.isNaN(probabilityThreshold);
+  }
+
+  public UNetOptions withProbabilityThreshold(double t) {
+    return new UNetOptions(
+        modelPath, provider, strideMs, lookaheadMs, edgeMs, t, shadowMs, batchSize);
+  }
+
+  /** Parses a probability threshold: a number in (0, 1), or "model". */
+  public static double parseProbabilityThreshold(String s) {
+    if (s.strip().equalsIgnoreCase("model")) {
+      return MODEL_THRESHOLD;
+    }
+    try {
+      return Double.parseDouble(s.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "probability_threshold must be a number in (0, 1) or 'model', was " + s);
+    }
   }
 
   public UNetOptions withLookaheadMs(double ms) {

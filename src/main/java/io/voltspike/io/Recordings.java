@@ -110,7 +110,10 @@ public final class Recordings {
     return dot > 0 ? n.substring(0, dot) : n;
   }
 
-  private static final Map<Path, Map<String, Map<String, String>>> MANIFESTS = new HashMap<>();
+  /** A parsed manifest and the file version it came from (rewritten files are read again). */
+  private record Cached(Object version, long size, Map<String, Map<String, String>> traces) {}
+
+  private static final Map<Path, Cached> MANIFESTS = new HashMap<>();
 
   /** name -> metadata from {@code dir/manifest.json}; empty when there is none. */
   public static synchronized Map<String, Map<String, String>> manifest(Path dir)
@@ -122,9 +125,11 @@ public final class Recordings {
     if (!Files.isRegularFile(f)) {
       return Map.of();
     }
-    Map<String, Map<String, String>> cached = MANIFESTS.get(f);
-    if (cached != null) {
-      return cached;
+    Object version = Files.getLastModifiedTime(f);
+    long size = Files.size(f);
+    Cached cached = MANIFESTS.get(f);
+    if (cached != null && cached.version().equals(version) && cached.size() == size) {
+      return cached.traces();
     }
     JsonNode root;
     try {
@@ -148,7 +153,7 @@ public final class Recordings {
         out.put(name, m);
       }
     }
-    MANIFESTS.put(f, out);
+    MANIFESTS.put(f, new Cached(version, size, out));
     return out;
   }
 }

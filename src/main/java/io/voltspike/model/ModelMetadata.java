@@ -15,6 +15,39 @@ public final class ModelMetadata {
   public static final String TRAINING_COMMAND = "voltspike.training_command";
   public static final String VALIDATION_F1 = "voltspike.validation_f1";
 
+  /**
+   * The operating point chosen on validation data (averaged probability above which a sample is a
+   * spike candidate); the detector's default when {@code probability_threshold} is "model".
+   */
+  public static final String PROBABILITY_THRESHOLD = "voltspike.probability_threshold";
+
+  /**
+   * The threshold a model without {@link #PROBABILITY_THRESHOLD} runs at: the poster's rounding.
+   */
+  public static final double DEFAULT_PROBABILITY_THRESHOLD = 0.5;
+
+  /**
+   * The model's operating threshold from its metadata, or {@link #DEFAULT_PROBABILITY_THRESHOLD}.
+   *
+   * @throws ModelLoadException if the value is not a number in (0, 1)
+   */
+  public static double probabilityThreshold(java.util.Map<String, String> meta, Object file) {
+    String v = meta.get(PROBABILITY_THRESHOLD);
+    if (v == null) {
+      return DEFAULT_PROBABILITY_THRESHOLD;
+    }
+    try {
+      double t = Double.parseDouble(v.strip());
+      if (t > 0 && t < 1) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ModelLoadException(
+        "model " + file + ": metadata '" + PROBABILITY_THRESHOLD + "' must be in (0, 1), was " + v);
+  }
+
   private ModelMetadata() {}
 
   /** The keys every model must carry. */

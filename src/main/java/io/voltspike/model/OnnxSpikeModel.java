@@ -106,6 +106,12 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
                 + meta.getOrDefault(ModelMetadata.FEATURE_CONFIG, "not recorded")
                 + ")");
       }
+      try {
+        ModelMetadata.probabilityThreshold(meta, file);
+      } catch (ModelLoadException e) {
+        session.close();
+        throw e;
+      }
       return new OnnxSpikeModel(file, env, session, meta, used);
     } catch (OrtException e) {
       throw new ModelLoadException("cannot read metadata of model " + file, e);
@@ -133,6 +139,11 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
 
   public ExecutionProvider provider() {
     return provider;
+  }
+
+  @Override
+  public double probabilityThreshold() {
+    return ModelMetadata.probabilityThreshold(metadata, file);
   }
 
   public Map<String, String> metadata() {

@@ -18,6 +18,14 @@ public interface WindowModel {
   String version();
 
   /**
+   * The averaged probability above which this model's detector calls a spike candidate, chosen when
+   * the model was trained (the detector's default).
+   */
+  default double probabilityThreshold() {
+    return ModelMetadata.DEFAULT_PROBABILITY_THRESHOLD;
+  }
+
+  /**
    * @param input {@code batch} windows, channels first: {@code input[(b*channels + c)*window + t]}
    * @param batch number of windows
    * @param output receives {@code batch * window} probabilities, {@code output[b*window + t]}

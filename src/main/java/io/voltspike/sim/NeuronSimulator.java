@@ -31,24 +31,13 @@ public final class NeuronSimulator {
     double fs = p.sampleRateHz();
     int n = (int) Math.round(p.durationS() * fs);
     SpikeTrain train = spikeTrain(p, n, rng.split());
+    Waveform[] shapes = waveforms(p, train, rng.split());
 
     // Voltage signal v (unit = nominal spike height).
     double[] v = new double[n];
-    SplittableRandom shape = rng.split();
-    for (int i = 0; i < train.times().length; i++) {
-      double widthMs =
-          p.apWidthMinMs() + shape.nextDouble() * (p.apWidthMaxMs() - p.apWidthMinMs());
-      double sigma = widthMs * fs / 1000.0 / 2.3548;
-      double sRise = 0.8 * sigma;
-      double sDecay = 1.2 * sigma;
-      double t0 = train.times()[i];
-      double a = train.amplitudes()[i];
-      int from = Math.max(0, (int) Math.floor(t0 - 5 * sRise));
-      int to = Math.min(n - 1, (int) Math.ceil(t0 + 5 * sDecay));
-      for (int j = from; j <= to; j++) {
-        double d = j - t0;
-        double s = d < 0 ? sRise : sDecay;
-        v[j] += a * Math.exp(-0.5 * d * d / (s * s));
+    for (Waveform w : shapes) {
+      for (int j = w.from(); j <= w.to(n); j++) {
+        v[j] += w.at(j);
       }
     }
     for (double[] pl : train.plateaus()) {
@@ -74,27 +63,9 @@ public final class NeuronSimulator {
       v[j] += (p.ouSigma() * ou + p.thetaAmp() * theta) / p.snr();
     }
 
-    // Brightness: bleaching, drift, motion steps.
-    SplittableRandom nuis = rng.split();
     double b0 = p.brightness();
     double sigma0 = Math.sqrt(b0);
-    double tauBleach =
-        p.bleachFraction() > 0
-            ? -30.0 / Math.log(1 - p.bleachFraction())
-            : Double.POSITIVE_INFINITY;
-    double driftPeriodS = 20 + 40 * nuis.nextDouble();
-    double driftPhase = nuis.nextDouble() * 2 * Math.PI;
-    double[] bright = new double[n];
-    double motion = 0;
-    double pStep = p.motionStepRateHz() / fs;
-    for (int j = 0; j < n; j++) {
-      double ts = j / fs;
-      if (nuis.nextDouble() < pStep) {
-        motion += nuis.nextGaussian() * p.motionStepSigma() * sigma0 / b0;
-      }
-      double drift = p.driftAmp() * Math.sin(2 * Math.PI * ts / driftPeriodS + driftPhase);
-      bright[j] = b0 * Math.exp(-ts / tauBleach) * (1 + drift + motion);
-    }
+    double[] bright = brightness(p, n, rng.split());
 
     // Fluorescence with noise.
     SplittableRandom noise = rng.split();
@@ -132,6 +103,90 @@ public final class NeuronSimulator {
     meta.put("seed", Long.toString(seed));
     meta.put("peak_sign", p.polarity() > 0 ? "pos" : "neg");
     return new Recording(name, fs, out, truth, meta);
+  }
+
+  /**
+   * The ideal observer's view of each true spike: its detectability d' = sqrt(sum_j s_j^2 /
+   * sigma_j^2), with s_j the spike's own sampled waveform in photon counts (amplitude, width,
+   * sub-sample timing and bleaching included) and sigma_j the shot-noise sigma at that sample. This
+   * is the matched-filter SNR of a detector told the exact waveform and every nuisance; coloured
+   * noise, subthreshold activity, artefacts and overlapping spikes, which only make detection
+   * harder, are left out. Same order and seed as the ground truth of {@link #simulate}.
+   */
+  public static double[] detectability(TraceParams p, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = (int) Math.round(p.durationS() * p.sampleRateHz());
+    SpikeTrain train = spikeTrain(p, n, rng.split());
+    Waveform[] shapes = waveforms(p, train, rng.split());
+    rng.split(); // subthreshold
+    double[] bright = brightness(p, n, rng.split());
+    double b0 = p.brightness();
+    double[] out = new double[shapes.length];
+    for (int i = 0; i < shapes.length; i++) {
+      Waveform w = shapes[i];
+      double e = 0;
+      for (int j = w.from(); j <= w.to(n); j++) {
+        double a = w.at(j);
+        // signal B k a, noise sqrt(B), k = snr / sqrt(b0): (s/sigma)^2 = snr^2 a^2 B / b0
+        e += a * a * Math.max(bright[j], 0) / b0;
+      }
+      out[i] = p.snr() * Math.sqrt(e);
+    }
+    return out;
+  }
+
+  /** One action potential: an asymmetric Gaussian with its peak at sub-sample time t0. */
+  record Waveform(double t0, double amplitude, double sRise, double sDecay) {
+    int from() {
+      return Math.max(0, (int) Math.floor(t0 - 5 * sRise));
+    }
+
+    int to(int n) {
+      return Math.min(n - 1, (int) Math.ceil(t0 + 5 * sDecay));
+    }
+
+    double at(int j) {
+      double d = j - t0;
+      double s = d < 0 ? sRise : sDecay;
+      return amplitude * Math.exp(-0.5 * d * d / (s * s));
+    }
+  }
+
+  static Waveform[] waveforms(TraceParams p, SpikeTrain train, SplittableRandom shape) {
+    double fs = p.sampleRateHz();
+    Waveform[] out = new Waveform[train.times().length];
+    for (int i = 0; i < out.length; i++) {
+      double widthMs =
+          p.apWidthMinMs() + shape.nextDouble() * (p.apWidthMaxMs() - p.apWidthMinMs());
+      double sigma = widthMs * fs / 1000.0 / 2.3548;
+      out[i] = new Waveform(train.times()[i], train.amplitudes()[i], 0.8 * sigma, 1.2 * sigma);
+    }
+    return out;
+  }
+
+  /** Brightness B(t): exponential bleaching, slow sinusoidal drift and motion steps. */
+  static double[] brightness(TraceParams p, int n, SplittableRandom nuis) {
+    double fs = p.sampleRateHz();
+    double b0 = p.brightness();
+    double sigma0 = Math.sqrt(b0);
+    double tauBleach =
+        p.bleachFraction() > 0
+            ? -30.0 / Math.log(1 - p.bleachFraction())
+            : Double.POSITIVE_INFINITY;
+    double driftPeriodS = 20 + 40 * nuis.nextDouble();
+    double driftPhase = nuis.nextDouble() * 2 * Math.PI;
+    double[] bright = new double[n];
+    double motion = 0;
+    double pStep = p.motionStepRateHz() / fs;
+    for (int j = 0; j < n; j++) {
+      double ts = j / fs;
+      if (nuis.nextDouble() < pStep) {
+        motion += nuis.nextGaussian() * p.motionStepSigma() * sigma0 / b0;
+      }
+      double drift = p.driftAmp() * Math.sin(2 * Math.PI * ts / driftPeriodS + driftPhase);
+      bright[j] = b0 * Math.exp(-ts / tauBleach) * (1 + drift + motion);
+    }
+    return bright;
   }
 
   static SpikeTrain spikeTrain(TraceParams p, int n, SplittableRandom rng) {

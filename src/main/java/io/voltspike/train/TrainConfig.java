@@ -13,8 +13,12 @@ import java.nio.file.Path;
  * @param data extra labelled recordings (any supported format), or null
  * @param windowStrideSamples training windows start every this many samples
  * @param batchSize windows per optimiser step
- * @param learningRate Adam learning rate
+ * @param learningRate Adam learning rate (the peak, with the cosine schedule)
+ * @param learningRateSchedule "cosine" (decays to 1/50 of it over {@code maxEpochs}) or "fixed"
  * @param positiveWeight weight of spike samples in the loss
+ * @param labelRadiusSamples samples either side of each true spike also labelled spike
+ * @param fpBudgetPerS the model's operating threshold is the best-F1 one on the validation traces
+ *     among those with at most this many false positives per second per neuron
  * @param maxEpochs epoch limit
  * @param patience epochs without a better validation F1 before stopping
  * @param seed seed of simulation, initialisation and shuffling
@@ -29,8 +33,30 @@ public record TrainConfig(
     int windowStrideSamples,
     int batchSize,
     float learningRate,
+    String learningRateSchedule,
     float positiveWeight,
+    int labelRadiusSamples,
+    double fpBudgetPerS,
     int maxEpochs,
     int patience,
     long seed,
-    Path output) {}
+    Path output) {
+  public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "fixed");
+
+  public TrainConfig {
+    if (labelRadiusSamples < 0) {
+      throw new IllegalArgumentException(
+          "label_radius must be >= 0 samples, was " + labelRadiusSamples);
+    }
+    if (!(fpBudgetPerS > 0)) {
+      throw new IllegalArgumentException("fp_budget_per_s must be > 0, was " + fpBudgetPerS);
+    }
+    if (!SCHEDULES.contains(learningRateSchedule)) {
+      throw new IllegalArgumentException(
+          "unknown learning-rate schedule '"
+              + learningRateSchedule
+              + "'; valid values: "
+              + String.join(", ", SCHEDULES));
+    }
+  }
+}

@@ -44,12 +44,17 @@ public final class UNetTrainer {
   private static final int CHANNELS = FeatureConfig.CHANNELS.length;
 
   /** Progress callbacks, so the CLI can show a bar and tests stay quiet. */
+  @FunctionalInterface
   public interface Listener {
-    void epochStarted(int epoch, int batches);
+    default void epochStarted(int epoch, int batches) {}
 
-    void batchDone();
+    default void batchDone() {}
 
-    void epochDone(int epoch, double loss, Counts validation, boolean best, double seconds);
+    /**
+     * @param threshold the operating threshold chosen on the validation traces this epoch
+     */
+    void epochDone(
+        int epoch, double loss, Counts validation, double threshold, boolean best, double seconds);
   }
 
   /** What a run produced. */
@@ -96,7 +101,7 @@ public final class UNetTrainer {
     int k = 0;
     for (Recording r : recs) {
       Features f = Features.of(features, canonical(r));
-      float[] labels = r.truthLabels();
+      float[] labels = widen(r.truthLabels(), cfg.labelRadiusSamples());
       for (int s = 0; s + w <= r.length(); s += stride) {
         for (int c = 0; c < CHANNELS; c++) {
           System.arraycopy(f.channels()[c], s, x, (k * CHANNELS + c) * w, w);
@@ -106,6 +111,26 @@ public final class UNetTrainer {
       }
     }
     return new Windows(x, y, k);
+  }
+
+  /**
+   * Marks {@code radius} samples either side of each spike as spike too: the network then learns
+   * "an event is here" rather than the exact sample, which sub-sample peak timing and noise make
+   * uncertain; shadowing still keeps one spike per event, at its most probable sample.
+   */
+  static float[] widen(float[] labels, int radius) {
+    if (radius == 0) {
+      return labels;
+    }
+    float[] out = new float[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] > 0) {
+        for (int j = Math.max(0, i - radius); j <= Math.min(labels.length - 1, i + radius); j++) {
+          out[j] = 1f;
+        }
+      }
+    }
+    return out;
   }
 
   public Result train(Listener listener, PrintWriter log) throws IOException {
@@ -131,15 +156,13 @@ public final class UNetTrainer {
         val.size());
     log.flush();
     int w = cfg.spec().windowSamples();
+    int batches = (data.n() + cfg.batchSize() - 1) / cfg.batchSize();
     try (Model model = Model.newInstance("voltspike-unet", "PyTorch")) {
       DjlUNet net = new DjlUNet(cfg.spec());
       model.setBlock(net);
       DefaultTrainingConfig tc =
           new DefaultTrainingConfig(new WeightedBceLoss(cfg.positiveWeight()))
-              .optOptimizer(
-                  Optimizer.adam()
-                      .optLearningRateTracker(Tracker.fixed(cfg.learningRate()))
-                      .build());
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate(batches)).build());
       try (Trainer trainer = model.newTrainer(tc)) {
         trainer.initialize(new Shape(cfg.batchSize(), CHANNELS, w));
         DjlWindowModel wm = new DjlWindowModel(trainer, CHANNELS, w, features.hash());
@@ -148,10 +171,10 @@ public final class UNetTrainer {
         for (int i = 0; i < order.length; i++) {
           order[i] = i;
         }
-        int batches = (data.n() + cfg.batchSize() - 1) / cfg.batchSize();
         double bestF1 = -1;
         int bestEpoch = 0;
         Counts bestCounts = null;
+        double bestThreshold = Double.NaN;
         Map<String, float[]> bestWeights = null;
         int epoch = 0;
         float[] bx = new float[cfg.batchSize() * CHANNELS * w];
@@ -183,24 +206,42 @@ public final class UNetTrainer {
             }
             listener.batchDone();
           }
-          Counts v = validate(val, wm);
-          boolean best = v.f1() > bestF1;
+          Validation v = validate(val, wm);
+          boolean best = v.counts().f1() > bestF1;
           if (best) {
-            bestF1 = v.f1();
+            bestF1 = v.counts().f1();
             bestEpoch = epoch;
-            bestCounts = v;
+            bestCounts = v.counts();
+            bestThreshold = v.threshold();
             bestWeights = net.weightArrays();
           }
-          listener.epochDone(epoch, lossSum / batches, v, best, (System.nanoTime() - t0) / 1e9);
+          listener.epochDone(
+              epoch,
+              lossSum / batches,
+              v.counts(),
+              v.threshold(),
+              best,
+              (System.nanoTime() - t0) / 1e9);
         }
-        Map<String, String> meta = metadata(bestEpoch, bestCounts, train.size());
+        Map<String, String> meta = metadata(bestEpoch, bestCounts, bestThreshold, train.size());
         OnnxExporter.export(cfg.spec(), bestWeights, meta, cfg.output());
         return new Result(epoch, bestEpoch, bestCounts, meta);
       }
     }
   }
 
-  private Map<String, String> metadata(int bestEpoch, Counts best, int traces) {
+  private Tracker learningRate(int batchesPerEpoch) {
+    if (cfg.learningRateSchedule().equals("fixed")) {
+      return Tracker.fixed(cfg.learningRate());
+    }
+    return Tracker.cosine()
+        .setBaseValue(cfg.learningRate())
+        .optFinalValue(cfg.learningRate() / 50f)
+        .setMaxUpdates(Math.max(1, cfg.maxEpochs() * batchesPerEpoch))
+        .build();
+  }
+
+  private Map<String, String> metadata(int bestEpoch, Counts best, double threshold, int traces) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(ModelMetadata.VERSION, "unet-" + cfg.spec() + "-s" + cfg.seed() + "-e" + bestEpoch);
     m.put(ModelMetadata.WINDOW, Integer.toString(cfg.spec().windowSamples()));
@@ -222,7 +263,16 @@ public final class UNetTrainer {
     m.put(ModelMetadata.TRAINING_COMMAND, command());
     m.put(
         ModelMetadata.VALIDATION_F1,
-        String.format(Locale.ROOT, "%.4f (+-2 samples, full context)", best.f1()));
+        String.format(
+            Locale.ROOT,
+            "%.4f (+-2 samples, full context, threshold %.3f: precision %.3f, recall %.3f,"
+                + " %.3f false positives/s)",
+            best.f1(),
+            threshold,
+            best.precision(),
+            best.recall(),
+            best.fpPerSecond()));
+    m.put(ModelMetadata.PROBABILITY_THRESHOLD, String.format(Locale.ROOT, "%.3f", threshold));
     return m;
   }
 
@@ -231,7 +281,7 @@ public final class UNetTrainer {
         Locale.ROOT,
         "voltspike train --architecture %s --train-traces %d --validation-traces %d"
             + " --duration-s %.0f --window-stride %d --train-batch-size %d --learning-rate %s"
-            + " --positive-weight %s --max-epochs %d --patience %d --seed %d",
+            + " --lr-schedule %s --fp-budget-per-s %s --label-radius %d --positive-weight %s --max-epochs %d --patience %d --seed %d",
         cfg.spec(),
         cfg.trainTraces(),
         cfg.validationTraces(),
@@ -239,26 +289,62 @@ public final class UNetTrainer {
         cfg.windowStrideSamples(),
         cfg.batchSize(),
         cfg.learningRate(),
+        cfg.learningRateSchedule(),
+        cfg.fpBudgetPerS(),
+        cfg.labelRadiusSamples(),
         cfg.positiveWeight(),
         cfg.maxEpochs(),
         cfg.patience(),
         cfg.seed());
   }
 
-  /** F1 (+-2 samples) of the real detector, full context, on the validation traces. */
-  Counts validate(List<Recording> val, DjlWindowModel wm) {
+  /** The validation result of one epoch: the chosen threshold and the counts there. */
+  record Validation(double threshold, Counts counts) {}
+
+  /** Candidate operating thresholds: 0.05, 0.075, ..., 0.975. */
+  static final double[] THRESHOLDS =
+      java.util.stream.IntStream.rangeClosed(2, 39).mapToDouble(i -> i * 0.025).toArray();
+
+  /**
+   * Runs the real detector (full context) on the validation traces once at the lowest threshold,
+   * then scores every candidate threshold (+-2 samples) and picks the one with the best F1 among
+   * those within the false-positive budget (the highest threshold when none is). One run suffices:
+   * a spike is a local maximum of the averaged probability above the threshold, so raising the
+   * threshold only drops spikes whose probability is below it.
+   */
+  Validation validate(List<Recording> val, DjlWindowModel wm) {
     DetectorOptions o =
         DetectorOptions.defaults()
-            .withUnet(UNetOptions.defaults().withLookaheadMs(Double.POSITIVE_INFINITY));
-    Counts total = Counts.ZERO;
+            .withUnet(
+                UNetOptions.defaults()
+                    .withLookaheadMs(Double.POSITIVE_INFINITY)
+                    .withProbabilityThreshold(THRESHOLDS[0]));
+    List<List<Spike>> found = new ArrayList<>();
     for (Recording r : val) {
-      UNetDetector d = new UNetDetector(o, wm);
-      List<Spike> s = OfflineDetection.run(d, canonical(r));
-      total =
-          total.plus(
-              Matcher.counts(r.truth(), OfflineDetection.samples(s), 2, r.length(), r.durationS()));
+      found.add(OfflineDetection.run(new UNetDetector(o, wm), canonical(r)));
     }
-    return total;
+    return choose(val, found, cfg.fpBudgetPerS());
+  }
+
+  static Validation choose(List<Recording> val, List<List<Spike>> found, double fpBudgetPerS) {
+    Validation best = null;
+    Validation fallback = null;
+    for (double t : THRESHOLDS) {
+      Counts total = Counts.ZERO;
+      for (int i = 0; i < val.size(); i++) {
+        Recording r = val.get(i);
+        long[] s =
+            found.get(i).stream().filter(x -> x.score() > t).mapToLong(Spike::sample).toArray();
+        total = total.plus(Matcher.counts(r.truth(), s, 2, r.length(), r.durationS()));
+      }
+      Validation v = new Validation(t, total);
+      fallback = v;
+      if (total.fpPerSecond() <= fpBudgetPerS
+          && (best == null || total.f1() > best.counts().f1())) {
+        best = v;
+      }
+    }
+    return best != null ? best : fallback;
   }
 
   private static float[] slice(float[] a, int n) {
@@ -276,27 +362,21 @@ public final class UNetTrainer {
 
   /** For the CLI: a listener that logs one line per epoch and ignores batches. */
   public static Listener epochLog(PrintWriter log) {
-    return new Listener() {
-      @Override
-      public void epochStarted(int epoch, int batches) {}
-
-      @Override
-      public void batchDone() {}
-
-      @Override
-      public void epochDone(int epoch, double loss, Counts v, boolean best, double seconds) {
-        log.printf(
-            Locale.ROOT,
-            "epoch %d: loss %.4f, validation F1 %.4f (precision %.3f, recall %.3f)%s, %.1f s%n",
-            epoch,
-            loss,
-            v.f1(),
-            v.precision(),
-            v.recall(),
-            best ? " *" : "",
-            seconds);
-        log.flush();
-      }
+    return (epoch, loss, v, threshold, best, seconds) -> {
+      log.printf(
+          Locale.ROOT,
+          "epoch %d: loss %.4f, validation F1 %.4f at threshold %.3f (precision %.3f, recall"
+              + " %.3f, %.2f fp/s)%s, %.1f s%n",
+          epoch,
+          loss,
+          v.f1(),
+          threshold,
+          v.precision(),
+          v.recall(),
+          v.fpPerSecond(),
+          best ? " *" : "",
+          seconds);
+      log.flush();
     };
   }
 }

@@ -42,6 +42,47 @@ class CliTest {
   }
 
   @Test
+  void ceilingReadsTheManifestAndRefusesAForeignOne() throws IOException {
+    Path sim = dir.resolve("sim");
+    Run s =
+        run(
+            "simulate",
+            "--out",
+            sim.toString(),
+            "--preset",
+            "bench",
+            "--neurons",
+            "100",
+            "--duration-s",
+            "3");
+    assertEquals(0, s.code(), s.err());
+    Path json = dir.resolve("ceiling.json");
+    Run c = run("ceiling", "--input", sim.toString(), "--json", json.toString());
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().contains("best F1") && c.out().contains("0.20 false positives/s"), c.out());
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    JsonNode rows = root.get("best_f1");
+    assertEquals("overall", rows.get(rows.size() - 1).get("snr_band").asText());
+    // Higher SNR, higher ceiling.
+    assertTrue(
+        rows.get(0).get("f1").asDouble() < rows.get(rows.size() - 2).get("f1").asDouble(),
+        rows.toString());
+    for (JsonNode r : root.get("at_fp_budget")) {
+      assertEquals(0.2, r.get("fp_per_s").asDouble(), 0.01);
+    }
+
+    Path manifest = sim.resolve("manifest.json");
+    Files.writeString(
+        manifest, Files.readString(manifest).replaceFirst("\"spikes\" : \\d+", "\"spikes\" : 1"));
+    Run bad = run("ceiling", "--input", sim.toString());
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("manifest lists 1 spikes"), bad.err());
+    Run none = run("ceiling", "--input", dir.toString());
+    assertEquals(1, none.code());
+    assertTrue(none.err().contains("needs a simulated set"), none.err());
+  }
+
+  @Test
   void simulateDetectEvaluateEndToEnd() throws IOException {
     Path sim = dir.resolve("sim");
     Run s = run("simulate", "--out", sim.toString(), "--neurons", "3", "--duration-s", "12");

@@ -86,7 +86,7 @@ class ConfigDefaultsTest {
     try (var s = java.nio.file.Files.list(java.nio.file.Path.of("config"))) {
       files = s.filter(f -> f.toString().endsWith(".properties")).sorted().toList();
     }
-    assertEquals(4, files.size(), "" + files);
+    assertEquals(5, files.size(), "" + files);
     java.util.Set<String> unknown = new java.util.TreeSet<>();
     for (java.nio.file.Path f : files) {
       Properties p = new Properties();

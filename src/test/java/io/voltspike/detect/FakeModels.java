@@ -13,6 +13,11 @@ final class FakeModels {
   }
 
   static WindowModel of(Fn fn) {
+    return of(fn, io.voltspike.model.ModelMetadata.DEFAULT_PROBABILITY_THRESHOLD);
+  }
+
+  /** The same, with the operating threshold a trained model would record. */
+  static WindowModel of(Fn fn, double threshold) {
     String hash = FeatureConfig.defaults().hash();
     return new WindowModel() {
       @Override
@@ -33,6 +38,11 @@ final class FakeModels {
       @Override
       public String version() {
         return "fake";
+      }
+
+      @Override
+      public double probabilityThreshold() {
+        return threshold;
       }
 
       @Override

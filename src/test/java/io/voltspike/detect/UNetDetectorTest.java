@@ -39,6 +39,38 @@ class UNetDetectorTest {
     }
   }
 
+  @Test
+  void theModelsOwnThresholdIsTheDefaultAndAnExplicitOneWins() {
+    // The same network with a higher operating point recorded: its detector keeps exactly the
+    // 0.5-detector's spikes above it (a spike is a local maximum above the threshold).
+    FakeModels.Fn fn = (p, z) -> (float) (1 - Math.exp(-Math.max(z, 0) / 8.0));
+    List<Spike> all = OfflineDetection.run(new UNetDetector(opts(20), FakeModels.of(fn)), TRACE);
+    double t = all.stream().mapToDouble(Spike::score).sorted().toArray()[all.size() / 2];
+    WindowModel higher = FakeModels.of(fn, t);
+    List<Spike> got = OfflineDetection.run(new UNetDetector(opts(20), higher), TRACE);
+    List<Spike> expected = all.stream().filter(s -> s.score() > t).toList();
+    assertTrue(t > 0.5 && t < 1, "threshold " + t);
+    assertTrue(expected.size() > 5 && expected.size() < all.size(), all.size() + " spikes");
+    assertEquals(expected, got);
+    DetectorOptions explicit =
+        DetectorOptions.defaults()
+            .withUnet(UNetOptions.defaults().withLookaheadMs(20).withProbabilityThreshold(0.5));
+    assertEquals(all, OfflineDetection.run(new UNetDetector(explicit, higher), TRACE));
+  }
+
+  @Test
+  void thresholdOptionTakesANumberOrModel() {
+    assertTrue(Double.isNaN(UNetOptions.parseProbabilityThreshold("model")));
+    assertEquals(0.7, UNetOptions.parseProbabilityThreshold(" 0.7 "));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UNetOptions.defaults().withProbabilityThreshold(1.5));
+    assertTrue(e.getMessage().contains("(0, 1) or 'model'"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> UNetOptions.parseProbabilityThreshold("high"));
+  }
+
   /** Threshold 0.5 and 2-sample shadowing over averaged probabilities: the expected spikes. */
   static List<Spike> shadowed(double[] avg) {
     PeakPicker p = new PeakPicker(2);

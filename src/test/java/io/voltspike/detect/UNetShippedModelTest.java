@@ -46,7 +46,9 @@ class UNetShippedModelTest {
   @Test
   void batchSizeDoesNotChangeSpikes() {
     Recording r = trace(4, 1, 202);
-    DetectorOptions o = DetectorOptions.defaults();
+    // a low threshold keeps many borderline spikes, where numerical differences would show
+    DetectorOptions o =
+        DetectorOptions.defaults().withUnet(UNetOptions.defaults().withProbabilityThreshold(0.3));
     List<Spike> batched = OfflineDetection.run(new UNetDetector(o, model()), r.voltage());
     // one window per ONNX Runtime call, as a lightly loaded stream would run
     List<Spike> single = new ArrayList<>();
@@ -76,6 +78,41 @@ class UNetShippedModelTest {
     for (int i = 0; i < batched.size(); i++) {
       assertEquals(batched.get(i).sample(), single.get(i).sample());
       assertEquals(batched.get(i).score(), single.get(i).score(), 1e-5);
+    }
+  }
+
+  @Test
+  void everyShippedModelAndEveryModelAConfigNamesLoadsAndDetects() throws Exception {
+    java.util.Set<java.nio.file.Path> models = new java.util.TreeSet<>();
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("models"))) {
+      files.filter(f -> f.toString().endsWith(".onnx")).forEach(models::add);
+    }
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("config"))) {
+      for (var f : files.filter(x -> x.toString().endsWith(".properties")).toList()) {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newInputStream(f)) {
+          p.load(in);
+        }
+        String m = p.getProperty("model");
+        if (m != null) {
+          assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(m)), f + ": " + m);
+          models.add(java.nio.file.Path.of(m));
+        }
+      }
+    }
+    assertTrue(models.size() >= 2, "" + models);
+    Recording r = trace(9, 1, 303);
+    for (var m : models) {
+      OnnxSpikeModel model =
+          SharedModels.get(m, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
+      double t = model.probabilityThreshold();
+      assertTrue(t > 0.05 && t < 0.975, m + ": threshold " + t);
+      List<Spike> s =
+          OfflineDetection.run(new UNetDetector(DetectorOptions.defaults(), model), r.voltage());
+      Counts c =
+          Matcher.counts(r.truth(), OfflineDetection.samples(s), 2, r.length(), r.durationS());
+      assertTrue(c.f1() > 0.85, m + ": " + c);
+      assertTrue(s.stream().allMatch(x -> x.score() > t), m + ": a spike below the threshold");
     }
   }
 }

@@ -114,6 +114,45 @@ class NeuronSimulatorTest {
   }
 
   @Test
+  void detectabilityIsTheMatchedFilterSnrOfEachSpike() {
+    // A 3 ms FWHM spike of unit size: sum of its squared samples ~ sqrt(pi) * sigma, sigma =
+    // 3 / 2.3548 samples, so d' = snr * sqrt(2.258) = 1.503 snr for every spike.
+    TraceParams p = quiet(4, 1).with(Map.of("amplitude_jitter", "0"));
+    Recording r = NeuronSimulator.simulate("x", p, 11);
+    double[] d = NeuronSimulator.detectability(p, 11);
+    assertEquals(r.truth().length, d.length);
+    for (double x : d) {
+      assertEquals(4 * 1.503, x, 0.03);
+    }
+    // Bleaching lowers it with the square root of the brightness left (signal ~ B, noise ~
+    // sqrt(B)): half the light by the end of the trace, d' down by sqrt(0.5) there.
+    TraceParams bleach = p.with(Map.of("bleach_fraction", "0.5", "duration_s", "30"));
+    Recording rb = NeuronSimulator.simulate("x", bleach, 11);
+    double[] db = NeuronSimulator.detectability(bleach, 11);
+    int last = rb.truth().length - 1;
+    double left = Math.pow(0.5, rb.truth()[last] / 30_000.0);
+    assertEquals(4 * 1.503 * Math.sqrt(left), db[last], 0.04);
+    assertTrue(db[0] > db[last]);
+  }
+
+  @Test
+  void burstsRideOnAPlateau() {
+    TraceParams p =
+        quiet(8, 1)
+            .with(Map.of("burst_rate_hz", "0.5", "plateau_height", "0.4", "duration_s", "30"));
+    TraceParams flat = p.with(Map.of("plateau_height", "0"));
+    Recording a = NeuronSimulator.simulate("x", p, 5);
+    Recording b = NeuronSimulator.simulate("x", flat, 5);
+    // Same spikes and noise; the plateau adds 0.4 spike heights (0.4 * 8 sigma) in the bursts.
+    assertArrayEquals(a.truth(), b.truth());
+    double maxLift = 0;
+    for (int i = 0; i < a.length(); i++) {
+      maxLift = Math.max(maxLift, a.voltage()[i] - b.voltage()[i]);
+    }
+    assertEquals(0.4 * 8 * Math.sqrt(1000), maxLift, 0.5);
+  }
+
+  @Test
   void unknownParameterListsTheValidNames() {
     var e =
         assertThrows(

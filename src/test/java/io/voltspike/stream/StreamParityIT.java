@@ -40,9 +40,12 @@ class StreamParityIT {
     broker.close();
   }
 
+  /** n of the bench's traces, 20 s each, spread over its SNR range (2-10) and families. */
   static List<Recording> benchRecordings(int n) {
+    List<Preset.Spec> all = Preset.BENCH.specs(null, 20.0, null, 1000);
     List<Recording> out = new ArrayList<>();
-    for (Preset.Spec s : Preset.BENCH.specs(n, 20.0, null, 1000)) {
+    for (int i = 0; i < n; i++) {
+      Preset.Spec s = all.get(i * all.size() / n);
       out.add(NeuronSimulator.simulate(s.name(), s.params(), s.seed()));
     }
     return out;

@@ -110,6 +110,27 @@ class OnnxParityTest {
             () -> OnnxSpikeModel.load(dir.resolve("nope.onnx"), ExecutionProvider.CPU, 1, HASH));
     assertTrue(missing.getMessage().contains("not found"));
 
+    try (OnnxSpikeModel m = OnnxSpikeModel.load(file, ExecutionProvider.CPU, 1, HASH)) {
+      assertEquals(0.5, m.probabilityThreshold(), "no operating point recorded: 0.5");
+    }
+    Map<String, String> withThreshold = new java.util.HashMap<>(meta());
+    withThreshold.put(ModelMetadata.PROBABILITY_THRESHOLD, "0.85");
+    Path calibrated = dir.resolve("calibrated.onnx");
+    OnnxExporter.export(spec, zeros, withThreshold, calibrated);
+    try (OnnxSpikeModel m = OnnxSpikeModel.load(calibrated, ExecutionProvider.CPU, 1, HASH)) {
+      assertEquals(0.85, m.probabilityThreshold());
+    }
+    withThreshold.put(ModelMetadata.PROBABILITY_THRESHOLD, "1.3");
+    Path badThreshold = dir.resolve("bad-threshold.onnx");
+    OnnxExporter.export(spec, zeros, withThreshold, badThreshold);
+    var outOfRange =
+        assertThrows(
+            ModelLoadException.class,
+            () -> OnnxSpikeModel.load(badThreshold, ExecutionProvider.CPU, 1, HASH));
+    assertTrue(
+        outOfRange.getMessage().contains("voltspike.probability_threshold' must be in (0, 1)"),
+        outOfRange.getMessage());
+
     Path corrupt = dir.resolve("corrupt.onnx");
     Files.write(corrupt, new byte[] {1, 2, 3, 4, 5});
     var bad =

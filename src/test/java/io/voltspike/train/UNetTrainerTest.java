@@ -1,0 +1,123 @@
+package io.voltspike.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.model.ExecutionProvider;
+import io.voltspike.model.ModelMetadata;
+import io.voltspike.model.OnnxSpikeModel;
+import io.voltspike.model.UNetSpec;
+import io.voltspike.signal.FeatureConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small real training run: DJL trains, the loss falls, the export loads in ONNX Runtime. */
+class UNetTrainerTest {
+  @TempDir Path dir;
+
+  static TrainConfig config(Path out, String schedule, int epochs) {
+    return new TrainConfig(
+        UNetSpec.parse("8-16-32:k5", 5, 100),
+        8,
+        2,
+        10,
+        null,
+        20,
+        64,
+        0.004f,
+        schedule,
+        5f,
+        0,
+        0.5,
+        epochs,
+        epochs,
+        3,
+        out);
+  }
+
+  @Test
+  void trainsExportsAndRecordsHowToRepeatIt() throws Exception {
+    Path out = dir.resolve("m.onnx");
+    List<Double> losses = new ArrayList<>();
+    UNetTrainer.Listener listener = (epoch, loss, v, threshold, best, seconds) -> losses.add(loss);
+    StringWriter log = new StringWriter();
+    UNetTrainer.Result r =
+        new UNetTrainer(config(out, "cosine", 3)).train(listener, new PrintWriter(log));
+    assertEquals(3, r.epochs());
+    assertEquals(3, losses.size());
+    assertTrue(losses.get(2) < losses.get(0), "loss should fall: " + losses);
+    assertTrue(r.bestEpoch() >= 1 && r.bestEpoch() <= 3);
+    String hash = FeatureConfig.defaults().hash();
+    try (OnnxSpikeModel m = OnnxSpikeModel.load(out, ExecutionProvider.CPU, 1, hash)) {
+      assertEquals(100, m.windowSamples());
+      double t = Double.parseDouble(m.metadata().get(ModelMetadata.PROBABILITY_THRESHOLD));
+      assertEquals(t, m.probabilityThreshold());
+      assertTrue(t >= 0.05 && t <= 0.975, "threshold " + t);
+      String cmd = m.metadata().get(ModelMetadata.TRAINING_COMMAND);
+      assertTrue(cmd.contains("--lr-schedule cosine") && cmd.contains("--seed 3"), cmd);
+      float[] x = new float[5 * 100];
+      float[] y = new float[100];
+      m.predict(x, 1, y);
+      for (float p : y) {
+        assertTrue(p >= 0 && p <= 1, "probability " + p);
+      }
+    }
+  }
+
+  static io.voltspike.detect.Spike spike(long sample, double p) {
+    return new io.voltspike.detect.Spike(sample, p);
+  }
+
+  @Test
+  void operatingThresholdIsTheBestF1WithinTheFalsePositiveBudget() {
+    // 10 s: 10 true spikes found at probability 0.9, 5 weak true ones at 0.4, 4 false ones at 0.5.
+    int[] truth = new int[15];
+    List<io.voltspike.detect.Spike> found = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      truth[i] = 300 + i * 600;
+      found.add(spike(truth[i], i < 10 ? 0.9 : 0.4));
+    }
+    for (int i = 0; i < 4; i++) {
+      found.add(spike(100 + i * 600, 0.5));
+    }
+    var r =
+        new io.voltspike.io.Recording("x", 1000.0, new float[10_000], truth, java.util.Map.of());
+    // Below 0.4: tp 15, fp 4 (0.4/s), F1 30/34 = 0.882: the best, if 0.4/s is allowed.
+    var loose = UNetTrainer.choose(List.of(r), List.of(found), 1.0);
+    assertEquals(0.05, loose.threshold(), 1e-9);
+    assertEquals(30.0 / 34, loose.counts().f1(), 1e-9);
+    // Within 0.1/s: from 0.5 on no false positive is left: tp 10, fn 5, F1 0.8.
+    var tight = UNetTrainer.choose(List.of(r), List.of(found), 0.1);
+    assertEquals(0.5, tight.threshold(), 1e-9);
+    assertEquals(0.8, tight.counts().f1(), 1e-9);
+    // A false spike at 0.99 is above every threshold: no threshold meets 0.05/s, take the highest.
+    found.add(spike(9900, 0.99));
+    var none = UNetTrainer.choose(List.of(r), List.of(found), 0.05);
+    assertEquals(0.975, none.threshold(), 1e-9);
+    assertEquals(1, none.counts().fp());
+  }
+
+  @Test
+  void labelRadiusWidensEachSpike() {
+    float[] l = new float[10];
+    l[0] = 1;
+    l[5] = 1;
+    assertEquals(
+        java.util.Arrays.toString(new float[] {1, 1, 0, 0, 1, 1, 1, 0, 0, 0}),
+        java.util.Arrays.toString(UNetTrainer.widen(l, 1)));
+    assertTrue(UNetTrainer.widen(l, 0) == l);
+  }
+
+  @Test
+  void unknownScheduleListsTheValidOnes() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> config(dir, "step", 1));
+    assertTrue(e.getMessage().contains("valid values: cosine, fixed"), e.getMessage());
+  }
+}
