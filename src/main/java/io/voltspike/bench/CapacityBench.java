@@ -65,12 +65,14 @@ public final class CapacityBench {
   private final Path stateRoot;
   private final List<Recording> pool;
   private final int streamThreads;
+  private final long batchWaitMs;
   private int stepNo;
 
   /**
    * @param options detector options (peak sign pos: the pool is positive polarity)
    * @param holdS length of the simulated recordings: the longest load
    * @param poolSize distinct simulated recordings, reused round-robin across neurons
+   * @param batchWaitMs longest a window waits for batched inference (the detector's punctuator)
    */
   public CapacityBench(
       String bootstrap,
@@ -80,8 +82,10 @@ public final class CapacityBench {
       double holdS,
       int streamThreads,
       int poolSize,
-      long seed) {
+      long seed,
+      long batchWaitMs) {
     this.streamThreads = streamThreads;
+    this.batchWaitMs = batchWaitMs;
     this.bootstrap = bootstrap;
     this.options = options;
     this.profile = profile;
@@ -108,7 +112,7 @@ public final class CapacityBench {
             "dead-" + suffix,
             "unet",
             options,
-            StreamSettings.defaults().batchWaitMs(),
+            batchWaitMs,
             "bench");
     Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, null);
     props.put("num.stream.threads", Integer.toString(streamThreads));

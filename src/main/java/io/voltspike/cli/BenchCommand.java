@@ -76,6 +76,12 @@ public final class BenchCommand implements Callable<Integer> {
   int streamThreads;
 
   @Option(
+      names = "--batch-wait-ms",
+      defaultValue = "5",
+      description = "Longest a window waits for batched inference. Default: ${DEFAULT-VALUE}.")
+  long batchWaitMs;
+
+  @Option(
       names = "--warmup-s",
       defaultValue = "20",
       description =
@@ -111,7 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
               holdS,
               streamThreads,
               32,
-              7);
+              7,
+              batchWaitMs);
       if (warmupS > 0) {
         bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
         err.println();
@@ -219,6 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("profile", profile);
     o.put("hold_s", holdS);
     o.put("stream_threads", streamThreads);
+    o.put("batch_wait_ms", batchWaitMs);
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());

@@ -1,0 +1,48 @@
+package io.voltspike.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** {@code voltspike bench}'s contract on a tiny load: a real broker, a JSON last line. */
+class BenchCommandIT {
+  @Test
+  void fixedLoadReportsItsSettingsAndFiguresAsJson() throws Exception {
+    CliTest.Run r =
+        CliTest.run(
+            "bench",
+            "--json",
+            "--fixed-neurons",
+            "4",
+            "--hold-s",
+            "10",
+            "--warmup-s",
+            "0",
+            "--stream-threads",
+            "2",
+            "--batch-wait-ms",
+            "3",
+            "--stride-ms",
+            "20",
+            "--lookahead-ms",
+            "25");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertEquals(2, j.get("stream_threads").asInt());
+    assertEquals(3, j.get("batch_wait_ms").asInt());
+    assertEquals(20.0, j.get("stride_ms").asDouble());
+    assertEquals(25.0, j.get("lookahead_ms").asDouble());
+    assertEquals(4, j.get("max_sustained_neurons").asInt(), j.toString());
+    JsonNode at = j.get("at_max");
+    assertEquals(4, at.get("neurons").asInt());
+    assertTrue(at.get("sustained").asBoolean());
+    // four neurons at 1 kHz, measured over the hold
+    assertEquals(4000, at.get("samplesPerS").asDouble(), 400);
+    assertTrue(at.get("p50Ms").asDouble() >= 25, "a decision waits for the lookahead: " + at);
+    assertEquals(0, at.get("badRecords").asInt());
+  }
+}
