@@ -126,14 +126,6 @@ public final class CeilingCommand implements Callable<Integer> {
     return out;
   }
 
-  private static double bandStart(String band) {
-    try {
-      return Double.parseDouble(band.substring(0, band.indexOf('-')));
-    } catch (RuntimeException e) {
-      return Double.POSITIVE_INFINITY;
-    }
-  }
-
   /** Rebuilds every trace's parameters from the manifest and checks its spike count. */
   static List<IdealObserver.Trace> traces(Path dir) throws Exception {
     if (!Files.isRegularFile(dir.resolve(Recordings.MANIFEST))) {
@@ -169,7 +161,7 @@ public final class CeilingCommand implements Callable<Integer> {
       long samples = Math.round(p.durationS() * p.sampleRateHz());
       out.add(new IdealObserver.Trace(SnrBand.of(p.snr()), d, samples, p.sampleRateHz()));
     }
-    out.sort((a, b) -> Double.compare(bandStart(a.band()), bandStart(b.band())));
+    out.sort(java.util.Comparator.comparing(IdealObserver.Trace::band, SnrBand.ORDER));
     return out;
   }
 }

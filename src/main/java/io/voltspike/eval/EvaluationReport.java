@@ -101,8 +101,7 @@ public final class EvaluationReport {
     for (String d : dets) {
       bands.put(d, Evaluator.groupBy(byDetector.get(d), t -> SnrBand.of(t.snr())));
     }
-    java.util.TreeSet<String> keys =
-        new java.util.TreeSet<>((a, b) -> Double.compare(lower(a), lower(b)));
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>(SnrBand.ORDER);
     bands.values().forEach(m -> keys.addAll(m.keySet()));
     StringBuilder sb = new StringBuilder("| SNR band |");
     for (String d : dets) {
@@ -124,14 +123,6 @@ public final class EvaluationReport {
     }
     sb.append('\n');
     return sb.toString();
-  }
-
-  private static double lower(String band) {
-    try {
-      return Double.parseDouble(band.split("-")[0]);
-    } catch (NumberFormatException e) {
-      return Double.MAX_VALUE;
-    }
   }
 
   public void writeJson(Path file) throws IOException {

@@ -1,10 +1,23 @@
 package io.voltspike.eval;
 
+import java.util.Comparator;
 import java.util.Locale;
 
 /** SNR bands of width 2 (2-4, 4-6, ...), the rows of the published F1 tables. */
 public final class SnrBand {
   private SnrBand() {}
+
+  /** Bands in SNR order ("2-4" before "10-12"), anything not numeric (e.g. "unknown") last. */
+  public static final Comparator<String> ORDER =
+      Comparator.comparingDouble(SnrBand::lower).thenComparing(Comparator.naturalOrder());
+
+  private static double lower(String band) {
+    try {
+      return Double.parseDouble(band.split("-")[0]);
+    } catch (NumberFormatException e) {
+      return Double.MAX_VALUE;
+    }
+  }
 
   /** The band label of an SNR, e.g. "4-6"; values on a boundary go to the upper band. */
   public static String of(double snr) {

@@ -35,13 +35,15 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   private final int window;
   private final int channels;
   private final ExecutionProvider provider;
+  private final double probabilityThreshold;
 
   private OnnxSpikeModel(
       Path file,
       OrtEnvironment env,
       OrtSession session,
       Map<String, String> metadata,
-      ExecutionProvider provider) {
+      ExecutionProvider provider,
+      double probabilityThreshold) {
     this.file = file;
     this.env = env;
     this.session = session;
@@ -49,6 +51,7 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
     this.window = Integer.parseInt(metadata.get(ModelMetadata.WINDOW));
     this.channels = Integer.parseInt(metadata.get(ModelMetadata.CHANNELS));
     this.provider = provider;
+    this.probabilityThreshold = probabilityThreshold;
   }
 
   /**
@@ -106,13 +109,14 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
                 + meta.getOrDefault(ModelMetadata.FEATURE_CONFIG, "not recorded")
                 + ")");
       }
+      double threshold;
       try {
-        ModelMetadata.probabilityThreshold(meta, file);
+        threshold = ModelMetadata.probabilityThreshold(meta, file);
       } catch (ModelLoadException e) {
         session.close();
         throw e;
       }
-      return new OnnxSpikeModel(file, env, session, meta, used);
+      return new OnnxSpikeModel(file, env, session, meta, used, threshold);
     } catch (OrtException e) {
       throw new ModelLoadException("cannot read metadata of model " + file, e);
     }
@@ -143,7 +147,7 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
 
   @Override
   public double probabilityThreshold() {
-    return ModelMetadata.probabilityThreshold(metadata, file);
+    return probabilityThreshold;
   }
 
   public Map<String, String> metadata() {
