@@ -44,6 +44,8 @@ public final class CapacityBench {
       double p99Ms,
       double p999Ms,
       double maxMs,
+      double emittedP50Ms,
+      double emittedP99Ms,
       long spikes,
       double cpuCores,
       double heapMaxMiB,
@@ -129,6 +131,7 @@ public final class CapacityBench {
     long bad0 = StreamStats.badTotal();
     Histogram latency = new Histogram(3);
     Histogram minuteLatency = new Histogram(3);
+    Histogram emitted = new Histogram(3); // acquisition -> the detector's forward
     List<Minute> minutes = new ArrayList<>();
     long[] spikes = {0};
     AtomicLong produced = new AtomicLong();
@@ -165,6 +168,7 @@ public final class CapacityBench {
               // latency after the first 5 s (start-up excluded)
               if (System.nanoTime() - t0 > 5_000_000_000L) {
                 latency.recordValue(Math.max(0, us));
+                emitted.recordValue(Math.max(0, e.getEmittedAtUs() - e.getAcquiredAtUs()));
                 minuteLatency.recordValue(Math.max(0, us));
               }
               spikes[0]++;
@@ -222,6 +226,8 @@ public final class CapacityBench {
           pct(latency, 99),
           pct(latency, 99.9),
           latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0,
+          pct(emitted, 50),
+          pct(emitted, 99),
           spikes[0],
           cpuCores,
           heapMax,

@@ -18,6 +18,12 @@ import java.util.Arrays;
  * indices alone, never on arrival timing, so a recording fed whole, in chunks, or through the
  * stream gives the same spikes.
  *
+ * <p><b>Window placement.</b> A segment's first window starts at its first sample; the others sit
+ * on a grid of sample indices such that each window is complete (feature delay included) on a
+ * sample whose index + 1 is a multiple of the stride. A rig that sends chunks of the stride (or a
+ * multiple of it) from sample 0 therefore completes a window exactly when a chunk arrives, instead
+ * of leaving it waiting for the next chunk: up to a stride less latency, at no cost.
+ *
  * <p><b>Shadowing.</b> A candidate (average at or above the threshold) is a spike only if no sample
  * within {@code shadowMs} has a larger average (ties: the earliest).
  *
@@ -36,6 +42,10 @@ public final class UNetDetector implements SpikeDetector {
   private final float sign;
   private final int window;
   private final int stride;
+
+  /** Window starts after a segment's first window are congruent to this, modulo the stride. */
+  private final int phase;
+
   private final int edge;
   private final int windowLookahead;
   private final int finalizeLag;
@@ -94,6 +104,7 @@ public final class UNetDetector implements SpikeDetector {
     this.sign = options.peakSign().factor();
     this.window = model.windowSamples();
     this.stride = samples(u.strideMs(), fs);
+    this.phase = Math.floorMod(-(window + features.delaySamples()), stride);
     this.edge = Math.min(samples(u.edgeMs(), fs), (window - 1) / 2);
     int shadow = Math.max(1, samples(u.shadowMs(), fs));
     this.picker = new PeakPicker(shadow);
@@ -243,8 +254,21 @@ public final class UNetDetector implements SpikeDetector {
     framesEnd = index + 1;
     if (framesEnd - nextWindowStart == window) {
       addPending(nextWindowStart, false);
-      nextWindowStart += stride;
+      nextWindowStart = startAfter(nextWindowStart);
     }
+  }
+
+  /** The start of the window after the one starting at {@code start} (see window placement). */
+  private long startAfter(long start) {
+    if (start != segmentStart) {
+      return start + stride;
+    }
+    return start + 1 + Math.floorMod(phase - (start + 1), (long) stride);
+  }
+
+  /** The start of the window before the one starting at {@code start}. */
+  private long startBefore(long start) {
+    return start == startAfter(segmentStart) ? segmentStart : start - stride;
   }
 
   private void startSegment(long index) {
@@ -261,7 +285,7 @@ public final class UNetDetector implements SpikeDetector {
     if (!inSegment) {
       return;
     }
-    long lastCut = nextWindowStart - stride + window - 1;
+    long lastCut = startBefore(nextWindowStart) + window - 1;
     boolean covered = nextWindowStart > segmentStart && lastCut >= framesEnd - 1;
     if (!covered && framesEnd > segmentStart) {
       long start = Math.max(segmentStart, framesEnd - window);
@@ -305,8 +329,9 @@ public final class UNetDetector implements SpikeDetector {
     for (int w = 0; w < n; w++) {
       long start = pendingStarts[w];
       accumulate(start, p, offset + w * window, false);
-      long end = start + window - 1;
-      finalizeUpTo(Math.min(framesEnd, end + stride - finalizeLag), sink);
+      // decided: every sample that the next window (ending at nextEnd) will not reach
+      long nextEnd = startAfter(start) + window - 1;
+      finalizeUpTo(Math.min(framesEnd, nextEnd - finalizeLag), sink);
     }
     int left = pendingCount - n;
     if (left > 0) {

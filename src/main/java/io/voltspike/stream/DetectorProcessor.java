@@ -25,13 +25,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The per-neuron detector step. {@code process()} only updates state: it decodes and checks a
- * chunk, feeds it to the neuron's detector (U-Net windows are cut but not yet inferred) and appends
- * the chunk to the neuron's inbox in the changelogged store; bad records go to the dead-letter
- * topic. A wall-clock punctuator runs every {@code batchWaitMs}: it gathers the pending windows of
- * all neurons of the task into ONNX Runtime batches, applies the probabilities, forwards the spikes
- * with the published mark, and snapshots a neuron's whole state at most every second ({@link
- * NeuronStore}). A commit can fall anywhere: snapshot + inbox + mark always rebuild exactly the
- * state the committed offsets imply, without serializing 9 KiB per record.
+ * chunk, feeds it to the neuron's detector (U-Net windows are cut but not yet inferred) and writes
+ * the chunk to the next slot of the neuron's inbox in the changelogged store (or snapshots the
+ * neuron when the slots are used up); bad records go to the dead-letter topic. A wall-clock
+ * punctuator runs every {@code batchWaitMs}: it gathers the pending windows of all neurons of the
+ * task into ONNX Runtime batches, applies the probabilities, forwards the spikes with the published
+ * mark, and snapshots a neuron's whole state at most every second ({@link NeuronStore}). A commit
+ * can fall anywhere: snapshot + inbox + mark always rebuild exactly the state the committed offsets
+ * imply, without serializing 9 KiB per record.
  */
 public final class DetectorProcessor implements Processor<String, byte[], String, Object> {
   public static final String SPIKES_SINK = "spikes-sink";
@@ -46,6 +47,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
   private NeuronStore neurons;
   private final Map<String, Long> lastSnapshotMs = new HashMap<>();
+  private final Map<String, Integer> inboxUsed = new HashMap<>();
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Set<String> waiting = new LinkedHashSet<>();
 
@@ -129,7 +131,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       return;
     }
     waiting.add(key);
-    neurons.append(key, chunk.getFirstSample(), record.value());
+    int slot = inboxUsed.getOrDefault(key, 0);
+    if (slot == NeuronStore.INBOX_SLOTS) {
+      snapshot(key, s, context.currentSystemTimeMs()); // covers this chunk too
+    } else {
+      neurons.append(key, slot, record.value());
+      inboxUsed.put(key, slot + 1);
+    }
   }
 
   private NeuronSession session(String key, double rateHz) {
@@ -137,7 +145,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     if (s != null) {
       return s;
     }
-    s = neurons.load(key, this::detector);
+    s = restore(key);
     if (s == null) {
       s = new NeuronSession(detector(rateHz));
     }
@@ -149,6 +157,23 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     return Detectors.create(settings.detector(), settings.options().withSampleRate(rateHz));
   }
 
+  /** A neuron's stored state, or null; state in an earlier inbox format is migrated here. */
+  private NeuronSession restore(String key) {
+    NeuronStore.Loaded l = neurons.load(key, this::detector);
+    inboxUsed.put(key, l.inboxUsed());
+    if (l.session() != null && !l.legacy().isEmpty()) {
+      snapshot(key, l.session(), context.currentSystemTimeMs());
+      neurons.dropLegacy(l.legacy());
+    }
+    return l.session();
+  }
+
+  private void snapshot(String key, NeuronSession s, long nowMs) {
+    neurons.snapshot(key, s);
+    lastSnapshotMs.put(key, nowMs);
+    inboxUsed.put(key, 0);
+  }
+
   /**
    * After a restart or rebalance, neurons whose restored state still holds pending windows or
    * undelivered spikes are published without waiting for their next chunk.
@@ -157,7 +182,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     resumed = true;
     for (String key : neurons.neurons()) {
       if (!live.containsKey(key)) {
-        NeuronSession s = neurons.load(key, this::detector);
+        NeuronSession s = restore(key);
         if (s != null && !s.ended()) {
           live.put(key, s);
           waiting.add(key);
@@ -212,12 +237,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       }
       Long snap = lastSnapshotMs.get(key);
       if (s.ended() || snap == null || now - snap >= SNAPSHOT_INTERVAL_MS) {
-        neurons.snapshot(key, s);
-        lastSnapshotMs.put(key, now);
+        snapshot(key, s, now);
       }
       if (s.ended()) {
         live.remove(key);
         lastSnapshotMs.remove(key);
+        inboxUsed.remove(key);
       }
     }
   }

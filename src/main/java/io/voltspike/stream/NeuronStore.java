@@ -5,7 +5,6 @@ import io.voltspike.detect.SpikeDetector;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.DoubleFunction;
@@ -18,15 +17,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * any commit:
  *
  * <ul>
- *   <li>{@code I<n><first sample>}: the inbox: every accepted chunk, as received (about 100 bytes),
- *       written by {@code process()};
- *   <li>{@code S<n>}: a snapshot of the whole neuron state (about 9 KiB), written every {@code
- *       snapshotMs}, which deletes the inbox entries it covers;
+ *   <li>{@code I<n><slot>}: the inbox, a ring of {@link #INBOX_SLOTS} slots: the k-th chunk
+ *       accepted since the last snapshot, as received (about 100 bytes), written by {@code
+ *       process()};
+ *   <li>{@code S<n>}: a snapshot of the whole neuron state (about 9 KiB), written at most every
+ *       second and whenever the slots run out;
  *   <li>{@code P<n>}: the last spike sample published, written with the spikes.
  * </ul>
  *
- * A neuron is restored from its snapshot, then its inbox is replayed through the same deterministic
- * detector, and spikes at or before the published mark are not published again.
+ * A neuron is restored from its snapshot, then its inbox is replayed in slot order through the same
+ * deterministic detector, and spikes at or before the published mark are not published again. A
+ * snapshot does not delete the inbox: the next chunks overwrite its slots, and the slots they have
+ * not reached yet hold chunks the snapshot covers, which the replay refuses as already processed.
+ * One changelog record per chunk, no tombstones.
  */
 public final class NeuronStore {
   private static final char SEP = '\u0001';
@@ -45,38 +48,33 @@ public final class NeuronStore {
     return "P" + SEP + n;
   }
 
-  /** Zero-padded to 19 digits so the keys sort by sample index (as {@code %019d} wrote them). */
-  static String inboxKey(String n, long first) {
-    if (first < 0) {
-      return "I" + SEP + n + SEP + String.format(Locale.ROOT, "%019d", first);
+  /** Inbox slots per neuron (at 10 ms chunks, 1.28 s: the snapshot interval comes first). */
+  public static final int INBOX_SLOTS = 128;
+
+  /** A slot, zero-padded so that the keys sort in slot order. */
+  static String inboxKey(String n, int slot) {
+    if (slot < 0 || slot >= INBOX_SLOTS) {
+      throw new IllegalArgumentException("inbox slot " + slot + " outside 0.." + (INBOX_SLOTS - 1));
     }
-    String digits = Long.toString(first);
-    StringBuilder sb = new StringBuilder(n.length() + 22).append('I').append(SEP).append(n);
+    StringBuilder sb = new StringBuilder(n.length() + 6).append('I').append(SEP).append(n);
     sb.append(SEP);
-    for (int i = digits.length(); i < 19; i++) {
+    if (slot < 100) {
       sb.append('0');
     }
-    return sb.append(digits).toString();
+    if (slot < 10) {
+      sb.append('0');
+    }
+    return sb.append(slot).toString();
   }
 
-  /** Records an accepted chunk. */
-  public void append(String neuron, long firstSample, byte[] raw) {
-    kv.put(inboxKey(neuron, firstSample), raw);
+  /** Records the chunk accepted in {@code slot} (0 for the first after a snapshot). */
+  public void append(String neuron, int slot, byte[] raw) {
+    kv.put(inboxKey(neuron, slot), raw);
   }
 
-  /** Stores the whole state and drops the inbox it covers. */
+  /** Stores the whole state; the inbox slots are reused from slot 0 on. */
   public void snapshot(String neuron, NeuronSession s) {
     kv.put(snapshotKey(neuron), s.toBytes());
-    List<String> covered = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        kv.range("I" + SEP + neuron + SEP, "I" + SEP + neuron + END)) {
-      while (it.hasNext()) {
-        covered.add(it.next().key);
-      }
-    }
-    for (String k : covered) {
-      kv.delete(k);
-    }
   }
 
   public void published(String neuron, long sample) {
@@ -98,37 +96,45 @@ public final class NeuronStore {
   }
 
   /**
-   * Rebuilds a neuron: snapshot, then the inbox replayed; null when nothing is stored.
+   * A rebuilt neuron.
+   *
+   * @param session null when nothing is stored
+   * @param inboxUsed slots holding chunks after the snapshot: the next chunk goes to this slot
+   * @param legacy inbox entries in the format of earlier versions (keyed by first sample), replayed
+   *     here; the caller snapshots at once and {@link #dropLegacy} removes them
+   */
+  public record Loaded(NeuronSession session, int inboxUsed, List<String> legacy) {}
+
+  /**
+   * Rebuilds a neuron: snapshot, then the inbox replayed.
    *
    * @param detectors makes a fresh detector for a sample rate
    */
-  public NeuronSession load(String neuron, DoubleFunction<SpikeDetector> detectors) {
+  public Loaded load(String neuron, DoubleFunction<SpikeDetector> detectors) {
     byte[] snap = kv.get(snapshotKey(neuron));
-    List<KeyValue<String, byte[]>> inbox = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        kv.range("I" + SEP + neuron + SEP, "I" + SEP + neuron + END)) {
+    List<KeyValue<String, byte[]>> slots = new ArrayList<>();
+    List<KeyValue<String, byte[]>> legacy = new ArrayList<>();
+    String prefix = "I" + SEP + neuron + SEP;
+    try (KeyValueIterator<String, byte[]> it = kv.range(prefix, "I" + SEP + neuron + END)) {
       while (it.hasNext()) {
-        inbox.add(it.next());
+        KeyValue<String, byte[]> e = it.next();
+        (e.key.length() - prefix.length() == 3 ? slots : legacy).add(e);
       }
     }
     NeuronSession s = null;
     if (snap != null) {
       s = NeuronSession.fromBytes(snap, detectors.apply(NeuronSession.sampleRateOf(snap)));
     }
-    for (KeyValue<String, byte[]> e : inbox) {
-      VoltageChunk c;
-      try {
-        c = ChunkDecoder.decode(e.value);
-      } catch (BadRecordException ex) {
-        continue; // only accepted chunks are stored
-      }
-      if (s == null) {
-        s = new NeuronSession(detectors.apply(c.getSampleRateHz()));
-      }
-      try {
-        s.accept(c);
-      } catch (BadRecordException ex) {
-        // accepted once, so it is accepted again; a chunk the snapshot covers is skipped here
+    // legacy entries (sample order) predate any slot entry
+    for (KeyValue<String, byte[]> e : legacy) {
+      s = replay(s, e.value, detectors);
+    }
+    int used = 0;
+    for (int i = 0; i < slots.size(); i++) {
+      boolean[] accepted = {false};
+      s = replay(s, slots.get(i).value, detectors, accepted);
+      if (accepted[0]) {
+        used = Integer.parseInt(slots.get(i).key.substring(prefix.length())) + 1;
       }
     }
     if (s != null) {
@@ -136,6 +142,37 @@ public final class NeuronStore {
       if (p != null) {
         s.publishedUpTo(ByteBuffer.wrap(p).getLong());
       }
+    }
+    return new Loaded(s, used, legacy.stream().map(e -> e.key).toList());
+  }
+
+  /** Deletes inbox entries of the earlier format once a snapshot covers them. */
+  public void dropLegacy(List<String> keys) {
+    keys.forEach(kv::delete);
+  }
+
+  private static NeuronSession replay(
+      NeuronSession s, byte[] raw, DoubleFunction<SpikeDetector> detectors) {
+    return replay(s, raw, detectors, new boolean[1]);
+  }
+
+  /** Feeds one stored chunk; a chunk the state already covers is skipped. */
+  private static NeuronSession replay(
+      NeuronSession s, byte[] raw, DoubleFunction<SpikeDetector> detectors, boolean[] accepted) {
+    VoltageChunk c;
+    try {
+      c = ChunkDecoder.decode(raw);
+    } catch (BadRecordException ex) {
+      return s; // only accepted chunks are stored
+    }
+    if (s == null) {
+      s = new NeuronSession(detectors.apply(c.getSampleRateHz()));
+    }
+    try {
+      s.accept(c);
+      accepted[0] = true;
+    } catch (BadRecordException ex) {
+      // accepted once, so accepted again unless the snapshot covers it (a reused slot)
     }
     return s;
   }

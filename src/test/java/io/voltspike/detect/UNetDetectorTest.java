@@ -94,14 +94,34 @@ class UNetDetectorTest {
     }
   }
 
+  /**
+   * Window starts as documented: the first at sample 0, then every stride on the grid where a
+   * window completes (with the feature delay) on a sample whose index + 1 is a multiple of the
+   * stride.
+   */
+  static List<Integer> windowStarts(int n, int w, int stride, int delay) {
+    List<Integer> starts = new ArrayList<>();
+    for (int s = 0; s + w <= n; s++) {
+      if (s == 0 || (s + w + delay) % stride == 0) {
+        starts.add(s);
+      }
+    }
+    return starts;
+  }
+
   /** Brute force of the documented averaging rule, for a position-dependent model. */
-  static double[] referenceAverage(int n, int w, int stride, int edge, int lw, int finalizeLag) {
+  static double[] referenceAverage(
+      int n, int w, int stride, int delay, int edge, int lw, int finalizeLag) {
     double[] si = new double[n];
     double[] se = new double[n];
     int[] ci = new int[n];
     int[] ce = new int[n];
     int lastEnd = -1;
-    for (int s = 0; s + w <= n; s += stride) {
+    int nextAfterLast = 0;
+    List<Integer> starts = windowStarts(n + stride, w, stride, delay);
+    for (int k = 0; k < starts.size() && starts.get(k) + w <= n; k++) {
+      int s = starts.get(k);
+      nextAfterLast = starts.get(k + 1);
       int e = s + w - 1;
       for (int i = 0; i < w; i++) {
         int u = s + i;
@@ -114,7 +134,7 @@ class UNetDetectorTest {
     }
     if (lastEnd < n - 1) { // tail window, only for samples not yet decided
       int s = Math.max(0, n - w);
-      int firstOpen = lastEnd < 0 ? 0 : lastEnd + stride - finalizeLag;
+      int firstOpen = lastEnd < 0 ? 0 : nextAfterLast + w - 1 - finalizeLag;
       for (int i = 0; i < w && s + i < n; i++) {
         int u = s + i;
         if (u < firstOpen) {
@@ -141,7 +161,7 @@ class UNetDetectorTest {
     List<Spike> got = OfflineDetection.run(d, trace);
     int delay = FeatureConfig.defaults().delaySamples();
     int lw = Double.isInfinite(lookaheadMs) ? 99 : Math.min(99, (int) lookaheadMs - delay - 2);
-    double[] avg = referenceAverage(n, 100, 10, 10, lw, Math.min(99, lw));
+    double[] avg = referenceAverage(n, 100, 10, delay, 10, lw, Math.min(99, lw));
     List<Spike> expected = shadowed(avg);
     assertEquals(expected.size(), got.size(), "lookahead " + lookaheadMs);
     for (int i = 0; i < got.size(); i++) {
@@ -184,6 +204,28 @@ class UNetDetectorTest {
     }
     d.flush(sink);
     assertEquals(whole, got);
+  }
+
+  @Test
+  void windowsAfterTheFirstCompleteOnTheLastSampleOfAStrideChunk() {
+    // feature delay 4, window 100, stride 10: the first window starts at 0 and is complete on
+    // sample 103; the next starts at 6 and is complete on sample 109, the end of the 11th chunk
+    int delay = FeatureConfig.defaults().delaySamples();
+    List<Integer> starts = windowStarts(400, 100, 10, delay);
+    assertEquals(List.of(0, 6, 16, 26), starts.subList(0, 4));
+    for (int s : starts.subList(1, starts.size())) {
+      assertEquals(9, (s + 100 - 1 + delay) % 10);
+    }
+    // the detector cuts exactly there: after the chunk ending on sample 109, two windows are ready
+    UNetDetector d = new UNetDetector(opts(20), FakeModels.identity());
+    d.cut(TRACE, 0, 100, (s, v) -> {});
+    assertEquals(0, d.pendingWindows());
+    d.cut(TRACE, 100, 10, (s, v) -> {});
+    assertEquals(2, d.pendingWindows());
+    d.cut(TRACE, 110, 9, (s, v) -> {});
+    assertEquals(2, d.pendingWindows());
+    d.cut(TRACE, 119, 1, (s, v) -> {});
+    assertEquals(3, d.pendingWindows());
   }
 
   @Test

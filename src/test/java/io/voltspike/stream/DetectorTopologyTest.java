@@ -1,5 +1,6 @@
 package io.voltspike.stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -263,14 +264,82 @@ class DetectorTopologyTest {
     List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, false);
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(0)));
     var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
-    assertTrue(store.get(NeuronStore.inboxKey("n", 0)) != null, "the chunk is in the inbox");
+    assertArrayEquals(
+        AvroCodec.CHUNKS.encode(cs.get(0)),
+        store.get(NeuronStore.inboxKey("n", 0)),
+        "the chunk is in the inbox's first slot");
     driver.advanceWallClockTime(Duration.ofMillis(5));
     byte[] snap = store.get(NeuronStore.snapshotKey("n"));
     assertTrue(snap != null && snap.length > 1000);
     assertTrue(snap.length <= 16 * 1024, "state " + snap.length + " bytes");
-    assertEquals(null, store.get(NeuronStore.inboxKey("n", 0)), "the snapshot covers the inbox");
+    // after the snapshot the slots are reused from the first, without deleting anything
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(1)));
-    assertTrue(store.get(NeuronStore.inboxKey("n", 10)) != null);
+    assertArrayEquals(AvroCodec.CHUNKS.encode(cs.get(1)), store.get(NeuronStore.inboxKey("n", 0)));
+    assertEquals(null, store.get(NeuronStore.inboxKey("n", 1)));
+    // no punctuation for longer than the ring: the chunk that finds every slot used is snapshotted
+    for (int i = 2; i < 2 + NeuronStore.INBOX_SLOTS; i++) {
+      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
+    }
+    int last = 1 + NeuronStore.INBOX_SLOTS;
+    assertArrayEquals(
+        AvroCodec.CHUNKS.encode(cs.get(last - 1)),
+        store.get(NeuronStore.inboxKey("n", NeuronStore.INBOX_SLOTS - 1)));
+    byte[] forced = store.get(NeuronStore.snapshotKey("n"));
+    assertEquals(
+        (last + 1) * 10L,
+        NeuronSession.fromBytes(forced, Detectors.create("unet", DetectorOptions.defaults()))
+            .nextSample(),
+        "the forced snapshot covers the chunk that found the ring full");
+    in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(last + 1)));
+    assertArrayEquals(
+        AvroCodec.CHUNKS.encode(cs.get(last + 1)), store.get(NeuronStore.inboxKey("n", 0)));
+  }
+
+  @Test
+  void stateInTheEarlierInboxFormatIsMigratedExactly() {
+    // an earlier version kept one inbox entry per chunk keyed by its first sample (19 digits) and
+    // deleted the entries a snapshot covered: rebuild such a store from this version's, restart
+    Recording r = trace(73);
+    List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true);
+    int half = cs.size() / 2;
+    start("unet");
+    for (int i = 0; i < half; i++) {
+      send("n", cs.get(i));
+    }
+    for (int i = half; i < half + 9; i++) {
+      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
+    }
+    half += 9;
+    List<Long> got = new ArrayList<>(spikesOf("n"));
+    var old = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    byte[] snap = old.get(NeuronStore.snapshotKey("n"));
+    long covered =
+        NeuronSession.fromBytes(snap, Detectors.create("unet", DetectorOptions.defaults()))
+            .nextSample();
+    byte[] mark = old.get(NeuronStore.publishedKey("n"));
+    List<org.apache.kafka.streams.KeyValue<String, byte[]>> legacy = new ArrayList<>();
+    for (int i = 0; i < half; i++) {
+      if (cs.get(i).getFirstSample() >= covered) {
+        legacy.add(
+            new org.apache.kafka.streams.KeyValue<>(
+                "I\u0001n\u0001" + String.format("%019d", cs.get(i).getFirstSample()),
+                AvroCodec.CHUNKS.encode(cs.get(i))));
+      }
+    }
+    assertTrue(legacy.size() >= 9, "the chunks after the last snapshot: " + legacy.size());
+    driver.close();
+    start("unet");
+    var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    store.put(NeuronStore.snapshotKey("n"), snap);
+    store.put(NeuronStore.publishedKey("n"), mark);
+    legacy.forEach(kv -> store.put(kv.key, kv.value));
+    for (int i = half; i < cs.size(); i++) {
+      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+    got.addAll(spikesOf("n"));
+    assertEquals(offline("unet", r.voltage()), got);
+    legacy.forEach(kv -> assertEquals(null, store.get(kv.key), "migrated and removed"));
   }
 
   @Test
