@@ -48,19 +48,19 @@ public final class NeuronStore {
     return "P" + SEP + n;
   }
 
-  /** Inbox slots per neuron (at 10 ms chunks, 1.28 s: the snapshot interval comes first). */
-  public static final int INBOX_SLOTS = 128;
+  /**
+   * Inbox slots per neuron: with the snapshot (about 9 KiB) they keep a neuron's stored state under
+   * 16 KiB; at 10 ms chunks a snapshot is due every 640 ms.
+   */
+  public static final int INBOX_SLOTS = 64;
 
   /** A slot, zero-padded so that the keys sort in slot order. */
   static String inboxKey(String n, int slot) {
     if (slot < 0 || slot >= INBOX_SLOTS) {
       throw new IllegalArgumentException("inbox slot " + slot + " outside 0.." + (INBOX_SLOTS - 1));
     }
-    StringBuilder sb = new StringBuilder(n.length() + 6).append('I').append(SEP).append(n);
+    StringBuilder sb = new StringBuilder(n.length() + 5).append('I').append(SEP).append(n);
     sb.append(SEP);
-    if (slot < 100) {
-      sb.append('0');
-    }
     if (slot < 10) {
       sb.append('0');
     }
@@ -118,7 +118,7 @@ public final class NeuronStore {
     try (KeyValueIterator<String, byte[]> it = kv.range(prefix, "I" + SEP + neuron + END)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> e = it.next();
-        (e.key.length() - prefix.length() == 3 ? slots : legacy).add(e);
+        (e.key.length() - prefix.length() == 2 ? slots : legacy).add(e);
       }
     }
     NeuronSession s = null;

@@ -293,6 +293,18 @@ class DetectorTopologyTest {
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(last + 1)));
     assertArrayEquals(
         AvroCodec.CHUNKS.encode(cs.get(last + 1)), store.get(NeuronStore.inboxKey("n", 0)));
+    // the whole stored state of a neuron, every slot in use: snapshot + inbox + mark
+    for (int i = last + 2; i < last + 2 + 3 * NeuronStore.INBOX_SLOTS; i++) {
+      send("n", cs.get(i));
+    }
+    long bytes = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + kv.value.length;
+      }
+    }
+    assertTrue(bytes <= 16 * 1024, "stored state of one neuron: " + bytes + " bytes");
   }
 
   @Test

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class NeuronStoreTest {
   @Test
   void inboxKeysAreZeroPaddedSlotsThatSortInSlotOrder() {
-    assertEquals("I\u0001n7\u0001000", NeuronStore.inboxKey("n7", 0));
-    assertEquals("I\u0001n7\u0001042", NeuronStore.inboxKey("n7", 42));
-    assertEquals("I\u0001n7\u0001127", NeuronStore.inboxKey("n7", 127));
+    assertEquals("I\u0001n7\u000100", NeuronStore.inboxKey("n7", 0));
+    assertEquals("I\u0001n7\u000142", NeuronStore.inboxKey("n7", 42));
+    assertEquals("I\u0001n7\u000163", NeuronStore.inboxKey("n7", 63));
     for (int i = 1; i < NeuronStore.INBOX_SLOTS; i++) {
       assertTrue(NeuronStore.inboxKey("a", i - 1).compareTo(NeuronStore.inboxKey("a", i)) < 0);
     }
