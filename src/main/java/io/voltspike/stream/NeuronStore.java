@@ -118,7 +118,7 @@ public final class NeuronStore {
     try (KeyValueIterator<String, byte[]> it = kv.range(prefix, "I" + SEP + neuron + END)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> e = it.next();
-        (e.key.length() - prefix.length() == 2 ? slots : legacy).add(e);
+        (slotOf(e.key, prefix) >= 0 ? slots : legacy).add(e);
       }
     }
     NeuronSession s = null;
@@ -126,15 +126,14 @@ public final class NeuronStore {
       s = NeuronSession.fromBytes(snap, detectors.apply(NeuronSession.sampleRateOf(snap)));
     }
     // legacy entries (sample order) predate any slot entry
-    for (KeyValue<String, byte[]> e : legacy) {
-      s = replay(s, e.value, detectors);
-    }
+    List<KeyValue<String, byte[]>> inbox = new ArrayList<>(legacy);
+    inbox.addAll(slots);
     int used = 0;
-    for (int i = 0; i < slots.size(); i++) {
+    for (KeyValue<String, byte[]> e : inbox) {
       boolean[] accepted = {false};
-      s = replay(s, slots.get(i).value, detectors, accepted);
-      if (accepted[0]) {
-        used = Integer.parseInt(slots.get(i).key.substring(prefix.length())) + 1;
+      s = replay(s, e.value, detectors, accepted);
+      if (accepted[0] && slotOf(e.key, prefix) >= 0) {
+        used = slotOf(e.key, prefix) + 1;
       }
     }
     if (s != null) {
@@ -146,14 +145,16 @@ public final class NeuronStore {
     return new Loaded(s, used, legacy.stream().map(e -> e.key).toList());
   }
 
+  /** The slot of an inbox key, or -1 for a key of the earlier format (19-digit first sample). */
+  private static int slotOf(String key, String prefix) {
+    return key.length() - prefix.length() == 2
+        ? Integer.parseInt(key.substring(prefix.length()))
+        : -1;
+  }
+
   /** Deletes inbox entries of the earlier format once a snapshot covers them. */
   public void dropLegacy(List<String> keys) {
     keys.forEach(kv::delete);
-  }
-
-  private static NeuronSession replay(
-      NeuronSession s, byte[] raw, DoubleFunction<SpikeDetector> detectors) {
-    return replay(s, raw, detectors, new boolean[1]);
   }
 
   /** Feeds one stored chunk; a chunk the state already covers is skipped. */
