@@ -313,16 +313,9 @@ class DetectorTopologyTest {
     // deleted the entries a snapshot covered: rebuild such a store from this version's, restart
     Recording r = trace(73);
     List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true);
-    int half = cs.size() / 2;
+    int half = cs.size() / 2 + 9;
     start("unet");
-    for (int i = 0; i < half; i++) {
-      send("n", cs.get(i));
-    }
-    for (int i = half; i < half + 9; i++) {
-      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
-    }
-    half += 9;
-    List<Long> got = new ArrayList<>(spikesOf("n"));
+    List<Long> got = feedThenBurst(cs, half - 9, 9);
     var old = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
     byte[] snap = old.get(NeuronStore.snapshotKey("n"));
     long covered =
@@ -345,11 +338,7 @@ class DetectorTopologyTest {
     store.put(NeuronStore.snapshotKey("n"), snap);
     store.put(NeuronStore.publishedKey("n"), mark);
     legacy.forEach(kv -> store.put(kv.key, kv.value));
-    for (int i = half; i < cs.size(); i++) {
-      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
-    }
-    driver.advanceWallClockTime(Duration.ofMillis(5));
-    got.addAll(spikesOf("n"));
+    got.addAll(burstToEnd(cs, half));
     assertEquals(offline("unet", r.voltage()), got);
     legacy.forEach(kv -> assertEquals(null, store.get(kv.key), "migrated and removed"));
   }
@@ -358,18 +347,11 @@ class DetectorTopologyTest {
   void stateMovedToAnotherInstanceContinuesExactly() {
     Recording r = trace(71);
     List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true);
-    int half = cs.size() / 2 + 3;
+    int half = cs.size() / 2 + 3 + 7;
     driver = null;
     start("unet");
-    for (int i = 0; i < half; i++) {
-      send("n", cs.get(i));
-    }
     // a few chunks after the last snapshot: they live in the inbox only
-    for (int i = half; i < half + 7; i++) {
-      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
-    }
-    half += 7;
-    List<Long> got = new ArrayList<>(spikesOf("n"));
+    List<Long> got = feedThenBurst(cs, half - 7, 7);
     List<org.apache.kafka.streams.KeyValue<String, byte[]>> saved = new ArrayList<>();
     try (var it = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE).all()) {
       it.forEachRemaining(saved::add);
@@ -379,13 +361,28 @@ class DetectorTopologyTest {
     start("unet");
     var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
     saved.forEach(kv -> store.put(kv.key, kv.value));
-    // a burst: the rest of the recording before any punctuation runs
-    for (int i = half; i < cs.size(); i++) {
+    got.addAll(burstToEnd(cs, half));
+    assertEquals(offline("unet", r.voltage()), got);
+  }
+
+  /** Neuron n's chunks [0, upTo) one punctuation apart, then {@code burst} more with none. */
+  List<Long> feedThenBurst(List<VoltageChunk> cs, int upTo, int burst) {
+    for (int i = 0; i < upTo; i++) {
+      send("n", cs.get(i));
+    }
+    for (int i = upTo; i < upTo + burst; i++) {
+      in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
+    }
+    return new ArrayList<>(spikesOf("n"));
+  }
+
+  /** The rest of neuron n's chunks from {@code from} before any punctuation runs, then one. */
+  List<Long> burstToEnd(List<VoltageChunk> cs, int from) {
+    for (int i = from; i < cs.size(); i++) {
       in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
     }
     driver.advanceWallClockTime(Duration.ofMillis(5));
-    got.addAll(spikesOf("n"));
-    assertEquals(offline("unet", r.voltage()), got);
+    return spikesOf("n");
   }
 
   @Test
