@@ -37,18 +37,11 @@ public record DetectorOptions(
   }
 
   public DetectorOptions withSampleRate(double sampleRateHz) {
-    FeatureConfig f = features;
-    FeatureConfig g =
-        new FeatureConfig(
-            sampleRateHz,
-            f.baselineWindowMs(),
-            f.noiseWindowMs(),
-            f.noiseDecimation(),
-            f.gaussianSigmaMs(),
-            f.highPassCutoffHz(),
-            f.medianWindowMs(),
-            f.maxGapMs());
-    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, g, unet);
+    return withFeatures(features.atRate(sampleRateHz));
+  }
+
+  public DetectorOptions withFeatures(FeatureConfig f) {
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, f, unet);
   }
 
   public DetectorOptions withUnet(UNetOptions u) {

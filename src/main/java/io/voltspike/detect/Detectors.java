@@ -2,6 +2,8 @@ package io.voltspike.detect;
 
 import io.voltspike.model.ExecutionProvider;
 import io.voltspike.model.SharedModels;
+import io.voltspike.model.WindowModel;
+import io.voltspike.signal.FrameResampler;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,15 +17,33 @@ public final class Detectors {
   static {
     FACTORIES.put(ThresholdDetector.NAME, ThresholdDetector::new);
     FACTORIES.put(VolPyDetector.NAME, VolPyDetector::new);
-    FACTORIES.put(
-        UNetDetector.NAME,
-        o ->
-            new UNetDetector(
-                o,
-                SharedModels.get(
-                    o.unet().modelPath(),
-                    ExecutionProvider.parse(o.unet().provider()),
-                    o.features().hash())));
+    FACTORIES.put(UNetDetector.NAME, Detectors::unet);
+  }
+
+  /**
+   * The U-Net on the shared model; a recording at another rate than the model's is resampled to it
+   * ({@link ResamplingDetector}), its features' noise lag matched to the resampling.
+   */
+  static SpikeDetector unet(DetectorOptions o) {
+    WindowModel m =
+        SharedModels.get(o.unet().modelPath(), ExecutionProvider.parse(o.unet().provider()));
+    double in = o.features().sampleRateHz();
+    double modelRate = m.sampleRateHz();
+    if (in == modelRate) {
+      return new UNetDetector(o, m);
+    }
+    ResamplingDetector.requireServable(in, modelRate);
+    DetectorOptions atModel =
+        o.withFeatures(
+            o.features()
+                .atRate(modelRate)
+                .withNoiseLag(FrameResampler.noiseLag(in, modelRate)));
+    return new ResamplingDetector(
+        new UNetDetector(atModel, m),
+        in,
+        modelRate,
+        o.peakSign().factor(),
+        atModel.features().maxGapSamples());
   }
 
   private Detectors() {}

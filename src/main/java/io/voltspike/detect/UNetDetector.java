@@ -99,7 +99,9 @@ public final class UNetDetector implements SpikeDetector {
               + options.features().hash()
               + " (sample rate "
               + fs
-              + " Hz); the shipped model expects the default features at 1000 Hz");
+              + " Hz); the model was trained with "
+              + model.sampleRateHz()
+              + " Hz features");
     }
     this.sign = options.peakSign().factor();
     this.window = model.windowSamples();
@@ -160,6 +162,7 @@ public final class UNetDetector implements SpikeDetector {
     return features.delaySamples() + windowLookahead + picker.delaySamples();
   }
 
+  @Override
   public WindowModel model() {
     return model;
   }
@@ -207,6 +210,7 @@ public final class UNetDetector implements SpikeDetector {
   // ---------------------------------------------------------------- batched (stream) use
 
   /** Feeds samples without running the model: complete windows accumulate as pending. */
+  @Override
   public void cut(float[] samples, int offset, int length, SpikeSink sink) {
     current = sink;
     for (int i = 0; i < length; i++) {
@@ -214,16 +218,19 @@ public final class UNetDetector implements SpikeDetector {
     }
   }
 
+  @Override
   public int pendingWindows() {
     return pendingCount;
   }
 
   /** Copies pending window {@code i}'s features (channels first) into {@code dst}. */
+  @Override
   public void copyPending(int i, float[] dst, int dstOffset) {
     System.arraycopy(pending, i * CHANNELS * window, dst, dstOffset, CHANNELS * window);
   }
 
   /** Applies the probabilities of every pending window (in pending order) and clears them. */
+  @Override
   public void applyPending(float[] probabilities, int offset, SpikeSink sink) {
     applyFirst(pendingCount, probabilities, offset, sink);
   }

@@ -15,6 +15,9 @@ public final class ModelMetadata {
   public static final String TRAINING_COMMAND = "voltspike.training_command";
   public static final String VALIDATION_F1 = "voltspike.validation_f1";
 
+  /** The rate of the features the model was trained on (recordings are resampled to it). */
+  public static final String SAMPLE_RATE_HZ = "voltspike.sample_rate_hz";
+
   /**
    * The operating point chosen on validation data (averaged probability above which a sample is a
    * spike candidate); the detector's default when {@code probability_threshold} is "model".
@@ -46,6 +49,30 @@ public final class ModelMetadata {
     }
     throw new ModelLoadException(
         "model " + file + ": metadata '" + PROBABILITY_THRESHOLD + "' must be in (0, 1), was " + v);
+  }
+
+  /**
+   * The model's feature rate: {@link #SAMPLE_RATE_HZ}, else the {@code fs=} of {@link
+   * #FEATURE_CONFIG}, else 1000 Hz.
+   */
+  public static double sampleRateHz(java.util.Map<String, String> meta, Object file) {
+    String v = meta.get(SAMPLE_RATE_HZ);
+    if (v == null) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(";fs=([0-9.]+);")
+              .matcher(meta.getOrDefault(FEATURE_CONFIG, ""));
+      v = m.find() ? m.group(1) : "1000";
+    }
+    try {
+      double r = Double.parseDouble(v.strip());
+      if (r > 0 && Double.isFinite(r)) {
+        return r;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ModelLoadException(
+        "model " + file + ": metadata '" + SAMPLE_RATE_HZ + "' must be a rate in Hz, was " + v);
   }
 
   private ModelMetadata() {}

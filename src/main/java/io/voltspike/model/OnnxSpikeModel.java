@@ -36,6 +36,7 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   private final int channels;
   private final ExecutionProvider provider;
   private final double probabilityThreshold;
+  private final double sampleRateHz;
 
   private OnnxSpikeModel(
       Path file,
@@ -52,6 +53,7 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
     this.channels = Integer.parseInt(metadata.get(ModelMetadata.CHANNELS));
     this.provider = provider;
     this.probabilityThreshold = probabilityThreshold;
+    this.sampleRateHz = ModelMetadata.sampleRateHz(metadata, file);
   }
 
   /**
@@ -167,6 +169,15 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   @Override
   public String featureHash() {
     return metadata.get(ModelMetadata.FEATURE_HASH);
+  }
+
+  /**
+   * The features' rate: {@code voltspike.sample_rate_hz}, else the {@code fs=} of the recorded
+   * feature configuration, else 1000 Hz (models before either were all trained at 1 kHz).
+   */
+  @Override
+  public double sampleRateHz() {
+    return sampleRateHz;
   }
 
   @Override

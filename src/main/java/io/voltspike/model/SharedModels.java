@@ -33,18 +33,37 @@ public final class SharedModels {
     return model;
   }
 
-  public static synchronized OnnxSpikeModel get(
-      Path model, ExecutionProvider provider, String featureHash) {
+  /**
+   * The process's session for a model file and provider, loaded on first use. Whether the model
+   * fits a detector's features is the detector's check, so a neuron it does not fit never causes a
+   * reload.
+   */
+  public static synchronized OnnxSpikeModel get(Path model, ExecutionProvider provider) {
     Path file = resolve(model).toAbsolutePath().normalize();
-    String key = file + "|" + provider + "|" + featureHash;
+    String key = file + "|" + provider;
     OnnxSpikeModel m = MODELS.get(key);
     if (m == null) {
-      m = OnnxSpikeModel.load(file, provider, 1, featureHash);
+      m = OnnxSpikeModel.load(file, provider, 1, null);
       MODELS.put(key, m);
       if (!hookInstalled) {
         hookInstalled = true;
         Runtime.getRuntime().addShutdownHook(new Thread(SharedModels::closeAll, "close-models"));
       }
+    }
+    return m;
+  }
+
+  /** The same, refused unless the model was trained with features of {@code featureHash}. */
+  public static OnnxSpikeModel get(Path model, ExecutionProvider provider, String featureHash) {
+    OnnxSpikeModel m = get(model, provider);
+    if (!m.featureHash().equals(featureHash)) {
+      throw new ModelLoadException(
+          "model "
+              + m.file()
+              + " was trained with feature hash "
+              + m.featureHash()
+              + ", not "
+              + featureHash);
     }
     return m;
   }

@@ -14,6 +14,14 @@ public interface WindowModel {
   /** The feature-extractor hash the model was trained with. */
   String featureHash();
 
+  /**
+   * The sample rate the model's features are computed at; recordings at other rates are resampled
+   * to it on the way in.
+   */
+  default double sampleRateHz() {
+    return 1000.0;
+  }
+
   /** Model version, for spike events. */
   String version();
 

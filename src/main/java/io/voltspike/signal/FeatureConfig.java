@@ -20,6 +20,11 @@ import java.util.Locale;
  * @param highPassCutoffHz cutoff of the causal first-order high-pass
  * @param medianWindowMs centred median filter width (odd number of samples)
  * @param maxGapMs gaps up to this are bridged by holding the last value; longer ones reset state
+ * @param noiseLagSamples the noise estimate differences samples this far apart: 1 for a recording
+ *     at the extractor's own rate; for one upsampled to it by an integer-ish factor r, ceil(r), so
+ *     that the differences are those of the recording's own frames (see {@code FrameResampler}).
+ *     An adaptation to the input, not part of the features' definition: it is left out of {@link
+ *     #hash()}.
  */
 public record FeatureConfig(
     double sampleRateHz,
@@ -29,7 +34,8 @@ public record FeatureConfig(
     double gaussianSigmaMs,
     double highPassCutoffHz,
     double medianWindowMs,
-    double maxGapMs) {
+    double maxGapMs,
+    int noiseLagSamples) {
 
   /** Channel names in the order the extractor emits them (the model's input order). */
   public static final String[] CHANNELS = {
@@ -48,6 +54,57 @@ public record FeatureConfig(
         highPassCutoffHz);
     require(medianWindowMs > 0, "medianWindowMs", medianWindowMs);
     require(maxGapMs >= 0, "maxGapMs", maxGapMs);
+    require(noiseLagSamples >= 1 && noiseLagSamples <= 64, "noiseLagSamples", noiseLagSamples);
+  }
+
+  /** A configuration for a recording at the extractor's own rate (noise lag 1). */
+  public FeatureConfig(
+      double sampleRateHz,
+      double baselineWindowMs,
+      double noiseWindowMs,
+      int noiseDecimation,
+      double gaussianSigmaMs,
+      double highPassCutoffHz,
+      double medianWindowMs,
+      double maxGapMs) {
+    this(
+        sampleRateHz,
+        baselineWindowMs,
+        noiseWindowMs,
+        noiseDecimation,
+        gaussianSigmaMs,
+        highPassCutoffHz,
+        medianWindowMs,
+        maxGapMs,
+        1);
+  }
+
+  /** The same features at another rate (noise lag kept). */
+  public FeatureConfig atRate(double rateHz) {
+    return new FeatureConfig(
+        rateHz,
+        baselineWindowMs,
+        noiseWindowMs,
+        noiseDecimation,
+        gaussianSigmaMs,
+        highPassCutoffHz,
+        medianWindowMs,
+        maxGapMs,
+        noiseLagSamples);
+  }
+
+  /** The same features with another noise lag. */
+  public FeatureConfig withNoiseLag(int lagSamples) {
+    return new FeatureConfig(
+        sampleRateHz,
+        baselineWindowMs,
+        noiseWindowMs,
+        noiseDecimation,
+        gaussianSigmaMs,
+        highPassCutoffHz,
+        medianWindowMs,
+        maxGapMs,
+        lagSamples);
   }
 
   /** The configuration the shipped model was trained with. */

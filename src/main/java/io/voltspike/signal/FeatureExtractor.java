@@ -32,7 +32,7 @@ import java.util.Arrays;
  */
 public final class FeatureExtractor {
   private static final double MAD_TO_SIGMA = 1.0 / (0.6744897501960817 * Math.sqrt(2.0));
-  private static final int STATE_VERSION = 1;
+  private static final int STATE_VERSION = 2;
 
   /** Largest normalized value, in robust noise units; larger ones are clamped. */
   public static final double MAX_ABS_Z = 1000;
@@ -60,6 +60,11 @@ public final class FeatureExtractor {
   private final double[] gRing;
 
   private final float[] frame = new float[FeatureConfig.CHANNELS.length];
+
+  /** The last {@code noiseLagSamples} inputs (by index modulo the lag), for the noise estimate. */
+  private final double[] lagValues;
+
+  private final boolean[] lagValid;
   private final float[] medianScratch;
 
   // Mutable state (all serialized).
@@ -69,7 +74,6 @@ public final class FeatureExtractor {
   private long emitLimit = Long.MAX_VALUE;
   private double lastValid;
   private boolean haveValid;
-  private boolean prevWasValid;
   private long validDiffs;
   private float lastZ;
 
@@ -90,6 +94,8 @@ public final class FeatureExtractor {
     this.hpRing = new float[zSize];
     this.gRing = new double[gSize];
     this.medianScratch = new float[2 * medianHalf + 1];
+    this.lagValues = new double[config.noiseLagSamples()];
+    this.lagValid = new boolean[config.noiseLagSamples()];
   }
 
   public FeatureConfig config() {
@@ -119,20 +125,22 @@ public final class FeatureExtractor {
   public void push(float x, FeatureSink sink) {
     boolean imputed = !Float.isFinite(x);
     double v;
+    int li = (int) Math.floorMod(next, (long) lagValues.length);
     if (imputed) {
       v = haveValid ? lastValid : 0.0;
-      prevWasValid = false;
+      lagValid[li] = false;
     } else {
       v = x;
-      if (prevWasValid) {
+      if (lagValid[li]) {
         if (validDiffs % config.noiseDecimation() == 0) {
-          noise.push((float) Math.abs(v - lastValid));
+          noise.push((float) Math.abs(v - lagValues[li]));
         }
         validDiffs++;
       }
+      lagValues[li] = v;
+      lagValid[li] = true;
       lastValid = v;
       haveValid = true;
-      prevWasValid = true;
       baseline.push(x);
     }
     double base = baseline.size() > 0 ? baseline.median() : v;
@@ -205,7 +213,7 @@ public final class FeatureExtractor {
     highPass.reset();
     inSegment = false;
     haveValid = false;
-    prevWasValid = false;
+    Arrays.fill(lagValid, false);
     validDiffs = 0;
     lastValid = 0;
     lastZ = 0;
@@ -262,12 +270,14 @@ public final class FeatureExtractor {
             + gSize * 8
             + HighPassFilter.BYTES
             + baseline.serializedSize()
-            + noise.serializedSize();
+            + noise.serializedSize()
+            + 4
+            + 9 * lagValues.length;
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putInt(STATE_VERSION);
     b.putLong(next);
     b.putLong(segmentStart);
-    b.put((byte) ((inSegment ? 1 : 0) | (haveValid ? 2 : 0) | (prevWasValid ? 4 : 0)));
+    b.put((byte) ((inSegment ? 1 : 0) | (haveValid ? 2 : 0)));
     b.putDouble(lastValid);
     b.putLong(validDiffs);
     b.putFloat(lastZ);
@@ -282,13 +292,17 @@ public final class FeatureExtractor {
     highPass.writeTo(b);
     baseline.writeTo(b);
     noise.writeTo(b);
+    b.putInt(lagValues.length);
+    for (int i = 0; i < lagValues.length; i++) {
+      b.putDouble(lagValues[i]).put((byte) (lagValid[i] ? 1 : 0));
+    }
     return Arrays.copyOf(b.array(), b.position());
   }
 
   public void restore(byte[] state) {
     ByteBuffer b = ByteBuffer.wrap(state);
     int version = b.getInt();
-    if (version != STATE_VERSION) {
+    if (version != STATE_VERSION && version != 1) {
       throw new IllegalStateException(
           "feature state version "
               + version
@@ -301,7 +315,7 @@ public final class FeatureExtractor {
     byte flags = b.get();
     inSegment = (flags & 1) != 0;
     haveValid = (flags & 2) != 0;
-    prevWasValid = (flags & 4) != 0;
+    boolean prevWasValid = (flags & 4) != 0; // version 1: the lag-1 difference's validity
     lastValid = b.getDouble();
     validDiffs = b.getLong();
     lastZ = b.getFloat();
@@ -316,5 +330,23 @@ public final class FeatureExtractor {
     highPass.readFrom(b);
     baseline.readFrom(b);
     noise.readFrom(b);
+    Arrays.fill(lagValid, false);
+    if (version == 1) {
+      if (lagValues.length != 1) {
+        throw new IllegalStateException("feature state version 1 has no noise lag; expected 1");
+      }
+      lagValues[0] = lastValid;
+      lagValid[0] = prevWasValid;
+      return;
+    }
+    int lag = b.getInt();
+    if (lag != lagValues.length) {
+      throw new IllegalStateException(
+          "feature state has noise lag " + lag + ", this extractor " + lagValues.length);
+    }
+    for (int i = 0; i < lag; i++) {
+      lagValues[i] = b.getDouble();
+      lagValid[i] = b.get() != 0;
+    }
   }
 }

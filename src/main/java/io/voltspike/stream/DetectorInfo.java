@@ -2,7 +2,6 @@ package io.voltspike.stream;
 
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.SpikeDetector;
-import io.voltspike.detect.UNetDetector;
 import io.voltspike.model.OnnxSpikeModel;
 
 /**
@@ -17,14 +16,14 @@ public record DetectorInfo(
 
   public static DetectorInfo of(StreamSettings s) {
     SpikeDetector d = Detectors.create(s.detector(), s.options());
-    if (d instanceof UNetDetector u) {
+    if (d.model() != null) {
       String provider =
-          u.model() instanceof OnnxSpikeModel m
+          d.model() instanceof OnnxSpikeModel m
               ? m.provider().toString()
               : s.options().unet().provider();
       return new DetectorInfo(
           d.name(),
-          u.model().version(),
+          d.model().version(),
           provider,
           s.options().unet().lookaheadMs(),
           s.options().unet().strideMs());

@@ -6,7 +6,7 @@ import io.voltspike.avro.VoltageChunk;
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.SpikeDetector;
-import io.voltspike.detect.UNetDetector;
+import io.voltspike.detect.UnsupportedRateException;
 import io.voltspike.model.WindowModel;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -50,6 +50,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   private final Map<String, Integer> inboxUsed = new HashMap<>();
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Set<String> waiting = new LinkedHashSet<>();
+
+  /**
+   * Neuron@rate pairs no detector can be built for (e.g. an unservable rate): dead-lettered once
+   * with the reason, then only counted, never retried per chunk.
+   */
+  private final Map<String, String> refused = new HashMap<>();
 
   private boolean resumed;
   private float[] batchIn = new float[0];
@@ -96,11 +102,24 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       deadLetter(record, "bad_rate", "sample_rate_hz must be > 0, was " + chunk.getSampleRateHz());
       return;
     }
+    String refusal = key + "@" + chunk.getSampleRateHz();
+    if (refused.containsKey(refusal)) {
+      StreamStats.bad("refused_neuron"); // counted, not dead-lettered again
+      return;
+    }
     NeuronSession s;
     try {
       s = session(key, chunk.getSampleRateHz());
+    } catch (UnsupportedRateException e) {
+      refused.put(refusal, e.getMessage());
+      deadLetter(record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
+      return;
     } catch (RuntimeException e) {
-      deadLetter(record, "detector_error", "cannot create a detector: " + e.getMessage());
+      refused.put(refusal, e.getMessage());
+      deadLetter(
+          record,
+          "detector_error",
+          "cannot create a detector: " + e.getMessage() + "; later chunks are counted only");
       return;
     }
     boolean allMissing = !chunk.getSamples().isEmpty();
@@ -248,7 +267,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   }
 
   private String modelVersion(SpikeDetector d) {
-    return d instanceof UNetDetector u ? u.model().version() : settings.detectorVersion();
+    return d.model() != null ? d.model().version() : settings.detectorVersion();
   }
 
   private void inferPending(List<String> keys) {
@@ -258,7 +277,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     int windows = 0;
     for (String key : keys) {
       NeuronSession s = live.get(key);
-      if (s != null && s.detector() instanceof UNetDetector u && u.pendingWindows() > 0) {
+      SpikeDetector u = s == null ? null : s.detector();
+      if (u != null && u.pendingWindows() > 0) {
         if (windows + u.pendingWindows() > batchSize && !group.isEmpty()) {
           runBatch(group, model, windows);
           group.clear();
@@ -283,7 +303,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
     int i = 0;
     for (NeuronSession s : group) {
-      UNetDetector u = (UNetDetector) s.detector();
+      SpikeDetector u = s.detector();
       for (int k = 0; k < u.pendingWindows(); k++) {
         u.copyPending(k, batchIn, (i++) * c * w);
       }
@@ -293,7 +313,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     StreamStats.inference(windows, System.nanoTime() - t0);
     int off = 0;
     for (NeuronSession s : group) {
-      UNetDetector u = (UNetDetector) s.detector();
+      SpikeDetector u = s.detector();
       int n = u.pendingWindows();
       u.applyPending(batchOut, off * w, s.sink());
       off += n;

@@ -5,7 +5,6 @@ import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.SpikeDetector;
-import io.voltspike.detect.UNetDetector;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -129,11 +128,7 @@ public final class NeuronSession {
         missing++;
       }
     }
-    if (detector instanceof UNetDetector u) {
-      u.cut(v, 0, v.length, sink);
-    } else {
-      detector.push(v, 0, v.length, sink);
-    }
+    detector.cut(v, 0, v.length, sink);
     nextSample = Math.max(nextSample, end);
     if (c.getEndOfSession()) {
       detector.flush(sink);

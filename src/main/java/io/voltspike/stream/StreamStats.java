@@ -41,6 +41,8 @@ public final class StreamStats {
           "wrong_shape",
           "empty",
           "overlap_trimmed",
+          "unsupported_rate",
+          "refused_neuron",
           "detector_error");
 
   public static final Map<String, LongAdder> BAD_RECORDS = new ConcurrentHashMap<>();

@@ -135,6 +135,7 @@ public final class UNetTrainer {
 
   public Result train(Listener listener, PrintWriter log) throws IOException {
     System.setProperty("ai.djl.offline", "true");
+    String isa = NativeCpuGuard.capOneDnn();
     Engine.getEngine("PyTorch").setRandomSeed((int) cfg.seed());
     List<Recording> train = new ArrayList<>(recordings(cfg.trainTraces(), cfg.seed()));
     if (cfg.data() != null) {
@@ -148,12 +149,14 @@ public final class UNetTrainer {
     Windows data = windows(train);
     log.printf(
         Locale.ROOT,
-        "training %s: %d parameters, %d windows from %d traces, %d validation traces%n",
+        "training %s: %d parameters, %d windows from %d traces, %d validation traces"
+            + " (oneDNN ISA cap %s)%n",
         cfg.spec(),
         cfg.spec().parameters(),
         data.n(),
         train.size(),
-        val.size());
+        val.size(),
+        isa);
     log.flush();
     int w = cfg.spec().windowSamples();
     int batches = (data.n() + cfg.batchSize() - 1) / cfg.batchSize();
@@ -199,8 +202,10 @@ public final class UNetTrainer {
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList pred = trainer.forward(new NDList(x));
                 NDArray loss = tc.getLossFunction().evaluate(new NDList(y), pred);
+                float value = loss.getFloat();
+                requireFinite(value, epoch, b + 1);
                 gc.backward(loss);
-                lossSum += loss.getFloat();
+                lossSum += value;
               }
               trainer.step();
             }
@@ -223,9 +228,40 @@ public final class UNetTrainer {
               best,
               (System.nanoTime() - t0) / 1e9);
         }
+        requireFiniteWeights(bestWeights);
         Map<String, String> meta = metadata(bestEpoch, bestCounts, bestThreshold, train.size());
         OnnxExporter.export(cfg.spec(), bestWeights, meta, cfg.output());
         return new Result(epoch, bestEpoch, bestCounts, meta);
+      }
+    }
+  }
+
+  /** Stops training at the first non-finite loss: nothing after it can be trusted. */
+  static void requireFinite(float loss, int epoch, int batch) {
+    if (!Float.isFinite(loss)) {
+      throw new TrainingDivergedException(
+          String.format(
+              Locale.ROOT,
+              "training diverged: loss %s at epoch %d, batch %d; no model written (a lower"
+                  + " --learning-rate may help; on CPUs with AVX-512 check that %s=%s is in force)",
+              loss,
+              epoch,
+              batch,
+              NativeCpuGuard.VARIABLE,
+              NativeCpuGuard.CAP));
+    }
+  }
+
+  static void requireFiniteWeights(Map<String, float[]> weights) {
+    if (weights == null) {
+      throw new TrainingDivergedException("training produced no epoch to export");
+    }
+    for (Map.Entry<String, float[]> e : weights.entrySet()) {
+      for (float f : e.getValue()) {
+        if (!Float.isFinite(f)) {
+          throw new TrainingDivergedException(
+              "training diverged: parameter " + e.getKey() + " is not finite; no model written");
+        }
       }
     }
   }

@@ -55,7 +55,11 @@ class DetectorTopologyTest {
       };
 
   void start(String detector) {
-    StreamSettings s = StreamSettings.defaults().withDetector(detector, DetectorOptions.defaults());
+    start(detector, DetectorOptions.defaults());
+  }
+
+  void start(String detector, DetectorOptions options) {
+    StreamSettings s = StreamSettings.defaults().withDetector(detector, options);
     Properties p = StreamSettings.streamsProperties("dummy:9092", "test", "eos", null);
     driver = new TopologyTestDriver(DetectorTopology.build(s), p);
     in = driver.createInputTopic(Topics.SAMPLES, new StringSerializer(), new ByteArraySerializer());
@@ -115,6 +119,61 @@ class DetectorTopologyTest {
       driver.close();
       driver = null;
     }
+  }
+
+  @Test
+  void streamGivesTheOfflineSpikesAtOtherFrameRates() {
+    for (double rate : new double[] {500, 2000}) {
+      Recording r =
+          NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, -1, 20, rate), 33);
+      DetectorOptions o =
+          DetectorOptions.defaults()
+              .withPeakSign(io.voltspike.detect.PeakSign.NEG)
+              .withSampleRate(rate);
+      List<Long> expected =
+          OfflineDetection.run(Detectors.create("unet", o), r.voltage()).stream()
+              .map(Spike::sample)
+              .collect(Collectors.toList());
+      start("unet", DetectorOptions.defaults().withPeakSign(io.voltspike.detect.PeakSign.NEG));
+      long t0 = 1_700_000_000_000_000L;
+      int chunk = (int) (rate / 100); // 10 ms
+      for (VoltageChunk c : ChunkSplitter.split("s1", "n1", r.voltage(), rate, chunk, t0, true)) {
+        send("n1", c);
+      }
+      List<SpikeEvent> events = spikes.readValuesToList();
+      assertTrue(expected.size() > 10, rate + " Hz: " + expected.size());
+      assertEquals(
+          expected, events.stream().map(SpikeEvent::getSample).collect(Collectors.toList()));
+      SpikeEvent e = events.get(3);
+      assertEquals(e.getSample() * 1000.0 / rate, e.getTimeMs(), 1e-9, "time on its own clock");
+      assertEquals(t0 + Math.round(e.getSample() * 1e6 / rate), e.getAcquiredAtUs());
+      assertTrue(dead.isEmpty());
+      driver.close();
+      driver = null;
+    }
+  }
+
+  @Test
+  void aNeuronAtAnUnservableRateIsDeadLetteredOnceAndOthersCarryOn() {
+    start("unet");
+    long refusedBefore = StreamStats.BAD_RECORDS.get("refused_neuron").sum();
+    Recording r = trace(31);
+    float[] slow = java.util.Arrays.copyOf(r.voltage(), 2000);
+    List<VoltageChunk> bad = ChunkSplitter.split("s1", "slow", slow, 200, 20, 0, false);
+    List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
+    for (int i = 0; i < good.size(); i++) {
+      if (i < bad.size()) {
+        send("slow", bad.get(i));
+      }
+      send("n1", good.get(i));
+    }
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(1, letters.size(), "dead-lettered once: " + letters);
+    assertEquals("unsupported_rate", letters.get(0).getReason());
+    assertTrue(letters.get(0).getDetail().contains("valid rates are 300-5000 Hz"));
+    assertEquals(
+        bad.size() - 1, StreamStats.BAD_RECORDS.get("refused_neuron").sum() - refusedBefore);
+    assertEquals(offline("unet", r.voltage()), spikesOf("n1"));
   }
 
   @Test

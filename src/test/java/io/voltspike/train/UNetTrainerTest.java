@@ -115,6 +115,60 @@ class UNetTrainerTest {
   }
 
   @Test
+  void aDivergingRunStopsWithAClearErrorAndWritesNoModel() {
+    Path out = dir.resolve("diverged.onnx");
+    TrainConfig c = config(out, "fixed", 2);
+    TrainConfig huge =
+        new TrainConfig(
+            c.spec(),
+            c.trainTraces(),
+            c.validationTraces(),
+            c.durationS(),
+            null,
+            c.windowStrideSamples(),
+            c.batchSize(),
+            1e38f,
+            "fixed",
+            c.positiveWeight(),
+            0,
+            c.fpBudgetPerS(),
+            2,
+            2,
+            c.seed(),
+            out);
+    TrainingDivergedException e =
+        assertThrows(
+            TrainingDivergedException.class,
+            () ->
+                new UNetTrainer(huge)
+                    .train((ep, l, v, t, b, s) -> {}, new PrintWriter(new StringWriter())));
+    assertTrue(e.getMessage().startsWith("training diverged: loss"), e.getMessage());
+    assertTrue(e.getMessage().contains("no model written"), e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(out), "a diverged run must not leave a model file");
+  }
+
+  @Test
+  void nonFiniteLossAndWeightsAreRefused() {
+    UNetTrainer.requireFinite(0.5f, 1, 1);
+    assertThrows(
+        TrainingDivergedException.class, () -> UNetTrainer.requireFinite(Float.NaN, 1, 2));
+    assertThrows(
+        TrainingDivergedException.class,
+        () -> UNetTrainer.requireFinite(Float.POSITIVE_INFINITY, 1, 2));
+    assertThrows(
+        TrainingDivergedException.class,
+        () ->
+            UNetTrainer.requireFiniteWeights(
+                java.util.Map.of("enc0.conv.weight", new float[] {1f, Float.NaN})));
+  }
+
+  @Test
+  void oneDnnIsCappedAtAvx2InThisProcess() {
+    String expected = System.getenv().getOrDefault(NativeCpuGuard.VARIABLE, NativeCpuGuard.CAP);
+    assertEquals(expected, NativeCpuGuard.capOneDnn());
+  }
+
+  @Test
   void unknownScheduleListsTheValidOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> config(dir, "step", 1));
