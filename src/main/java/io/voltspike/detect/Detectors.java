@@ -35,9 +35,7 @@ public final class Detectors {
     ResamplingDetector.requireServable(in, modelRate);
     DetectorOptions atModel =
         o.withFeatures(
-            o.features()
-                .atRate(modelRate)
-                .withNoiseLag(FrameResampler.noiseLag(in, modelRate)));
+            o.features().atRate(modelRate).withNoiseLag(FrameResampler.noiseLag(in, modelRate)));
     return new ResamplingDetector(
         new UNetDetector(atModel, m),
         in,

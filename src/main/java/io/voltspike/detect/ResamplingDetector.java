@@ -87,8 +87,7 @@ public final class ResamplingDetector implements SpikeDetector {
   @Override
   public int decisionLatencySamples() {
     return (int)
-            Math.ceil(
-                inner.decisionLatencySamples() * resampler.inRateHz() / resampler.outRateHz())
+            Math.ceil(inner.decisionLatencySamples() * resampler.inRateHz() / resampler.outRateHz())
         + 1;
   }
 

@@ -12,9 +12,9 @@ import io.voltspike.model.WindowModel;
  *
  * <p><b>Batched inference.</b> A detector with a model can defer it: {@link #cut} feeds samples and
  * leaves complete windows pending; a caller that serves many neurons (the stream) gathers {@link
- * #pendingWindows()} of all of them into one {@link #model()} call and hands each its
- * probabilities with {@link #applyPending}. A detector without a model decides in {@link #cut} and
- * never has anything pending, so callers need not know which kind they hold.
+ * #pendingWindows()} of all of them into one {@link #model()} call and hands each its probabilities
+ * with {@link #applyPending}. A detector without a model decides in {@link #cut} and never has
+ * anything pending, so callers need not know which kind they hold.
  */
 public interface SpikeDetector {
   /** The detector's registry name (threshold, volpy, unet...). */

@@ -22,8 +22,8 @@ import java.util.Locale;
  * @param maxGapMs gaps up to this are bridged by holding the last value; longer ones reset state
  * @param noiseLagSamples the noise estimate differences samples this far apart: 1 for a recording
  *     at the extractor's own rate; for one upsampled to it by an integer-ish factor r, ceil(r), so
- *     that the differences are those of the recording's own frames (see {@code FrameResampler}).
- *     An adaptation to the input, not part of the features' definition: it is left out of {@link
+ *     that the differences are those of the recording's own frames (see {@code FrameResampler}). An
+ *     adaptation to the input, not part of the features' definition: it is left out of {@link
  *     #hash()}.
  */
 public record FeatureConfig(

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 /**
  * Streaming resampler from a recording's frame rate to a model's rate, by camera integration.
  *
- * <p><b>Method.</b> A camera frame is the fluorescence integrated over its exposure, so frame i of a
- * recording at {@code inRateHz} stands for the interval [i, i+1) / inRateHz. The resampled value of
- * output sample j is the mean of that piecewise-constant signal over [j, j+1) / outRateHz: the
+ * <p><b>Method.</b> A camera frame is the fluorescence integrated over its exposure, so frame i of
+ * a recording at {@code inRateHz} stands for the interval [i, i+1) / inRateHz. The resampled value
+ * of output sample j is the mean of that piecewise-constant signal over [j, j+1) / outRateHz: the
  * overlap-weighted mean of the frames it covers. Downsampling by an integer factor is then exactly
  * what a camera at the lower rate would have recorded (2 kHz to 1 kHz averages pairs of frames);
  * upsampling repeats a frame over the output samples inside it (500 Hz to 1 kHz doubles each
@@ -47,7 +47,8 @@ public final class FrameResampler {
   private double bestValue;
 
   /**
-   * @param sign +1 or -1: the direction in which a frame is "most extreme" (the detector's polarity)
+   * @param sign +1 or -1: the direction in which a frame is "most extreme" (the detector's
+   *     polarity)
    */
   public FrameResampler(double inRateHz, double outRateHz, float sign) {
     if (!(inRateHz > 0) || !(outRateHz > 0)) {
