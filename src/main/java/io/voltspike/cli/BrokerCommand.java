@@ -33,13 +33,8 @@ public final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EmbeddedBroker broker = EmbeddedBroker.start(data, port);
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  broker.close();
-                  done.countDown();
-                }));
+    ShutdownSequence.register("latch", done::countDown);
+    ShutdownSequence.register("embedded broker", broker);
     spec.commandLine().getOut().println("broker listening on " + broker.bootstrapServers());
     spec.commandLine().getOut().flush();
     done.await();

@@ -93,12 +93,16 @@ public final class DemoCommand implements Callable<Integer> {
         StreamSettings.defaults()
             .withDetector("unet", detector.options().withPeakSign(PeakSign.POS));
     MetricsServer metrics = metricsOptions.start(DetectorInfo.of(s), out);
-    try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0)) {
+    EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
+    try (ShutdownSequence.Registration brokerStop =
+        ShutdownSequence.register("embedded broker", broker)) {
       Properties props =
           StreamSettings.streamsProperties(
               broker.bootstrapServers(), "voltspike-demo", profile, null);
-      try (DetectorApp app =
-              DetectorApp.start(s, props, dir.resolve("state"), 4, Duration.ofSeconds(60));
+      DetectorApp app =
+          DetectorApp.start(s, props, dir.resolve("state"), 4, Duration.ofSeconds(60));
+      try (ShutdownSequence.Registration appStop =
+              ShutdownSequence.register("detector streams", app);
           Replayer rig = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
           SpikeFollower follower =
               new SpikeFollower(

@@ -2,7 +2,10 @@ package io.voltspike.cli;
 
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.Spike;
+import io.voltspike.detect.OfflineDetection;
+import io.voltspike.detect.PeakSign;
 import io.voltspike.eval.Evaluator;
+import io.voltspike.eval.Plausibility;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
 import io.voltspike.io.SpikeCsv;
@@ -64,9 +67,26 @@ public final class DetectCommand implements Callable<Integer> {
       for (int i = 0; i < recs.size(); i++) {
         Recording r = recs.get(i);
         String file = r.name().replaceAll("[^A-Za-z0-9._-]", "_") + Recordings.SPIKES_SUFFIX;
-        SpikeCsv.write(
-            output.resolve(file), SpikeCsv.rows(r.name(), r.sampleRateHz(), results.get(i)));
-        total += results.get(i).size();
+        List<Spike> found = results.get(i);
+        SpikeCsv.write(output.resolve(file), SpikeCsv.rows(r.name(), r.sampleRateHz(), found));
+        total += found.size();
+        if (recs.size() <= 20) {
+          PeakSign sign = Evaluator.peakSignFor(r, detectorOptions.explicitPeakSign());
+          int low =
+              Plausibility.low(
+                  Plausibility.heights(r, sign, OfflineDetection.samples(found)));
+          w.printf(
+              Locale.ROOT,
+              "%s: %d spikes (%.2f/s) at %.0f Hz, %s; %d below %.1f robust sd of its"
+                  + " high-pass channel%n",
+              r.name(),
+              found.size(),
+              found.size() / r.durationS(),
+              r.sampleRateHz(),
+              sign.toString().toLowerCase(Locale.ROOT),
+              low,
+              Plausibility.LOW_SD);
+        }
       }
     }
     w.printf(

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class DetectorMixin {
   @Option(
       names = "--detect-threshold",
-      defaultValue = "4.0",
+      defaultValue = "3.5",
       description = "Spike threshold in noise units (robust sigma). Default: ${DEFAULT-VALUE}.")
   double detectThreshold;
 
@@ -79,6 +79,14 @@ public final class DetectorMixin {
   double shadowMs;
 
   @Option(
+      names = "--min-height-sd",
+      defaultValue = "2.5",
+      description =
+          "unet: per-neuron calibration: a spike must stand this many robust sd of the neuron's"
+              + " own high-pass channel above zero; 0 turns it off. Default: ${DEFAULT-VALUE}.")
+  double minHeightSd;
+
+  @Option(
       names = "--batch-size",
       defaultValue = "64",
       description = "unet: most windows per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
@@ -95,7 +103,8 @@ public final class DetectorMixin {
             edgeMs,
             UNetOptions.parseProbabilityThreshold(probabilityThreshold),
             shadowMs,
-            batchSize);
+            batchSize,
+            minHeightSd);
     return new DetectorOptions(
         detectThreshold, PeakSign.POS, refractoryMs, FeatureConfig.defaults(), u);
   }

@@ -7,6 +7,7 @@ import io.voltspike.eval.HtmlReport;
 import io.voltspike.eval.TraceResult;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
+import io.voltspike.io.ReferenceSpikes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,6 +51,21 @@ public final class EvaluateCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   double toleranceMs;
 
+  @Option(
+      names = "--truth",
+      description =
+          "Reference spikes for a single recording: a CSV with a 'sample' column (another"
+              + " detector's output, or electrophysiology); scored like ground truth.")
+  Path truth;
+
+  @Option(
+      names = "--score-from-ms",
+      defaultValue = "0",
+      description =
+          "Score only spikes from this time on (detection still sees the whole trace), e.g."
+              + " where a reference starts. Default: ${DEFAULT-VALUE}.")
+  double scoreFromMs;
+
   @Option(names = "--json", description = "Also write the results as JSON to this file.")
   Path json;
 
@@ -64,8 +80,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     for (String d : detectors) {
       Detectors.create(d, detectorOptions.options());
     }
-    Evaluator ev = new Evaluator(toleranceMs);
+    Evaluator ev = new Evaluator(toleranceMs, scoreFromMs);
     List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
+    if (truth != null) {
+      if (recs.size() != 1) {
+        throw new IllegalArgumentException(
+            "--truth needs a single recording; " + input.input + " holds " + recs.size());
+      }
+      Recording r = recs.get(0);
+      int[] t = ReferenceSpikes.read(truth);
+      if (t.length > 0 && t[t.length - 1] >= r.length()) {
+        throw new IllegalArgumentException(
+            truth + ": sample " + t[t.length - 1] + " is beyond the recording's " + r.length());
+      }
+      recs = List.of(new Recording(r.name(), r.sampleRateHz(), r.voltage(), t, r.metadata()));
+    }
     for (Recording r : recs) {
       if (!r.hasTruth()) {
         throw new IllegalArgumentException(

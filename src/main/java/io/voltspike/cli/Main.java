@@ -8,7 +8,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    ShutdownSequence.install();
+    int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    ShutdownSequence.exit(code);
   }
 
   /** Runs the CLI with the given writers (tests capture them); returns the exit code. */

@@ -75,19 +75,15 @@ public final class RunCommand implements Callable<Integer> {
       metrics.bind(app.streams());
     }
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  if (metrics != null) {
-                    metrics.close();
-                  }
-                  if (broker != null) {
-                    broker.close();
-                  }
-                  done.countDown();
-                }));
+    // closed in reverse: the streams first, then metrics, then the broker; models after all
+    ShutdownSequence.register("latch", done::countDown);
+    if (broker != null) {
+      ShutdownSequence.register("embedded broker", broker);
+    }
+    if (metrics != null) {
+      ShutdownSequence.register("metrics", metrics);
+    }
+    ShutdownSequence.register("detector streams", app);
     out.printf(
         "detector running (%s, model %s on %s, %s) on %s: %s -> %s%n",
         info.detector(),

@@ -29,7 +29,7 @@ public record DetectorOptions(
 
   public static DetectorOptions defaults() {
     return new DetectorOptions(
-        4.0, PeakSign.POS, 2.0, FeatureConfig.defaults(), UNetOptions.defaults());
+        3.5, PeakSign.POS, 2.0, FeatureConfig.defaults(), UNetOptions.defaults());
   }
 
   public DetectorOptions withPeakSign(PeakSign sign) {

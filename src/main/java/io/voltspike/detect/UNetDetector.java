@@ -2,6 +2,7 @@ package io.voltspike.detect;
 
 import io.voltspike.model.WindowModel;
 import io.voltspike.signal.FeatureExtractor;
+import io.voltspike.signal.RobustScale;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -24,6 +25,12 @@ import java.util.Arrays;
  * multiple of it) from sample 0 therefore completes a window exactly when a chunk arrives, instead
  * of leaving it waiting for the next chunk: up to a stride less latency, at no cost.
  *
+ * <p><b>Calibration per neuron.</b> A candidate must also stand out from <i>this</i> neuron's
+ * noise: its high-pass channel, within a sample of it, must reach {@code minHeightSd} robust
+ * standard deviations of that channel, tracked online ({@link RobustScale}). Strong subthreshold
+ * activity or noise widens the spread and raises the bar; the network's confidence alone never
+ * makes a spike out of a noise-level bump.
+ *
  * <p><b>Shadowing.</b> A candidate (average at or above the threshold) is a spike only if no sample
  * within {@code shadowMs} has a larger average (ties: the earliest).
  *
@@ -34,7 +41,12 @@ import java.util.Arrays;
  */
 public final class UNetDetector implements SpikeDetector {
   public static final String NAME = "unet";
-  private static final int STATE_VERSION = 2;
+  private static final int STATE_VERSION = 3;
+
+  /** Adaptation step of the high-pass channel's robust spread (see {@link RobustScale}). */
+  static final double SCALE_STEP = 0.004;
+
+  private static final int HIGHPASS = 2;
   private static final int CHANNELS = 5;
 
   private final WindowModel model;
@@ -52,6 +64,12 @@ public final class UNetDetector implements SpikeDetector {
   private final double threshold;
   private final PeakPicker picker;
   private final int batchSize;
+  private final double minHeightSd;
+
+  /** The neuron's high-pass spread, and each undecided sample's high-pass value in units of it. */
+  private final RobustScale highPassScale = new RobustScale(SCALE_STEP, 1.0);
+
+  private final float[] heightSd;
 
   // feature frames, channels first, ring of frameCap samples
   private final int frameCap;
@@ -141,6 +159,8 @@ public final class UNetDetector implements SpikeDetector {
     this.sumEdge = new double[accCap];
     this.countInterior = new int[accCap];
     this.countEdge = new int[accCap];
+    this.heightSd = new float[accCap];
+    this.minHeightSd = u.minHeightSd();
   }
 
   private static int samples(double ms, double fs) {
@@ -254,6 +274,10 @@ public final class UNetDetector implements SpikeDetector {
     }
     int ai = (int) Math.floorMod(index, (long) accCap);
     imputed[ai] = imp;
+    if (!imp) {
+      highPassScale.push(frame[HIGHPASS]);
+    }
+    heightSd[ai] = (float) (frame[HIGHPASS] / highPassScale.sd());
     sumInterior[ai] = 0;
     sumEdge[ai] = 0;
     countInterior[ai] = 0;
@@ -383,8 +407,20 @@ public final class UNetDetector implements SpikeDetector {
       } else {
         prob = 0;
       }
+      if (prob >= threshold && minHeightSd > 0 && height(u) < minHeightSd) {
+        prob = 0; // not above this neuron's own noise
+      }
       picker.push(prob, threshold, sink);
     }
+  }
+
+  /** The largest high-pass height (robust sd units) within a sample of {@code u}. */
+  private double height(long u) {
+    double h = Double.NEGATIVE_INFINITY;
+    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
+      h = Math.max(h, heightSd[(int) Math.floorMod(v, (long) accCap)]);
+    }
+    return h;
   }
 
   // ---------------------------------------------------------------- state
@@ -397,7 +433,8 @@ public final class UNetDetector implements SpikeDetector {
             + pendingCount * (8 + 4 * CHANNELS * window)
             + fx.length
             + 4 * frames.length
-            + accCap * (1 + 8 + 8 + 4 + 4)
+            + accCap * (1 + 8 + 8 + 4 + 4 + 4)
+            + 8
             + PeakPicker.bytes(picker.delaySamples());
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putInt(STATE_VERSION);
@@ -409,13 +446,17 @@ public final class UNetDetector implements SpikeDetector {
       b.putFloat(f);
     }
     // only undecided samples carry accumulator state
-    int span = (int) Math.max(0, framesEnd - finalizedUpTo);
+    // undecided samples, and the one before them (the height floor looks a sample back)
+    long from = Math.max(segmentStart, finalizedUpTo - 1);
+    int span = (int) Math.max(0, framesEnd - from);
+    b.putDouble(highPassScale.state());
     b.putInt(span);
-    for (long u = finalizedUpTo; u < framesEnd; u++) {
+    for (long u = from; u < framesEnd; u++) {
       int i = (int) Math.floorMod(u, (long) accCap);
       b.put((byte) (imputed[i] ? 1 : 0));
       b.putDouble(sumInterior[i]).putDouble(sumEdge[i]);
       b.putInt(countInterior[i]).putInt(countEdge[i]);
+      b.putFloat(heightSd[i]);
     }
     picker.writeTo(b);
     b.putInt(pendingCount);
@@ -451,14 +492,18 @@ public final class UNetDetector implements SpikeDetector {
     Arrays.fill(sumEdge, 0);
     Arrays.fill(countInterior, 0);
     Arrays.fill(countEdge, 0);
+    Arrays.fill(heightSd, 0f);
+    long from = Math.max(segmentStart, finalizedUpTo - 1);
+    highPassScale.state(b.getDouble());
     int span = b.getInt();
     for (int k = 0; k < span; k++) {
-      int i = (int) Math.floorMod(finalizedUpTo + k, (long) accCap);
+      int i = (int) Math.floorMod(from + k, (long) accCap);
       imputed[i] = b.get() != 0;
       sumInterior[i] = b.getDouble();
       sumEdge[i] = b.getDouble();
       countInterior[i] = b.getInt();
       countEdge[i] = b.getInt();
+      heightSd[i] = b.getFloat();
     }
     picker.readFrom(b);
     pendingCount = b.getInt();

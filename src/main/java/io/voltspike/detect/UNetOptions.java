@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * @param shadowMs confidence-based shadowing radius: within it only the most probable candidate
  *     stays a spike
  * @param batchSize most windows per ONNX Runtime call
+ * @param minHeightSd per-neuron calibration: a candidate must stand at least this many robust
+ *     standard deviations of the neuron's own high-pass channel above zero (within a sample of
+ *     it); 0 turns the floor off
  */
 public record UNetOptions(
     Path modelPath,
@@ -27,9 +30,13 @@ public record UNetOptions(
     double edgeMs,
     double probabilityThreshold,
     double shadowMs,
-    int batchSize) {
+    int batchSize,
+    double minHeightSd) {
 
   public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
+
+  /** The default height floor, in robust sd of the neuron's high-pass channel. */
+  public static final double DEFAULT_MIN_HEIGHT_SD = 2.5;
 
   /** "Use the model's own threshold" (chosen on validation data when it was trained). */
   public static final double MODEL_THRESHOLD = Double.NaN;
@@ -55,10 +62,14 @@ public record UNetOptions(
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch_size must be >= 1, was " + batchSize);
     }
+    if (!(minHeightSd >= 0) || !Double.isFinite(minHeightSd)) {
+      throw new IllegalArgumentException("min_height_sd must be >= 0, was " + minHeightSd);
+    }
   }
 
   public static UNetOptions defaults() {
-    return new UNetOptions(DEFAULT_MODEL, "cpu", 10, 20, 10, MODEL_THRESHOLD, 2, 64);
+    return new UNetOptions(
+        DEFAULT_MODEL, "cpu", 10, 20, 10, MODEL_THRESHOLD, 2, 64, DEFAULT_MIN_HEIGHT_SD);
   }
 
   /** True when the threshold comes from the model. */
@@ -68,7 +79,7 @@ public record UNetOptions(
 
   public UNetOptions withProbabilityThreshold(double t) {
     return new UNetOptions(
-        modelPath, provider, strideMs, lookaheadMs, edgeMs, t, shadowMs, batchSize);
+        modelPath, provider, strideMs, lookaheadMs, edgeMs, t, shadowMs, batchSize, minHeightSd);
   }
 
   /** Parses a probability threshold: a number in (0, 1), or "model". */
@@ -86,12 +97,41 @@ public record UNetOptions(
 
   public UNetOptions withLookaheadMs(double ms) {
     return new UNetOptions(
-        modelPath, provider, strideMs, ms, edgeMs, probabilityThreshold, shadowMs, batchSize);
+        modelPath,
+        provider,
+        strideMs,
+        ms,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        minHeightSd);
   }
 
   public UNetOptions withModel(Path path) {
     return new UNetOptions(
-        path, provider, strideMs, lookaheadMs, edgeMs, probabilityThreshold, shadowMs, batchSize);
+        path,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        minHeightSd);
+  }
+
+  public UNetOptions withMinHeightSd(double sd) {
+    return new UNetOptions(
+        modelPath,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        sd);
   }
 
   /** Parses a lookahead: milliseconds, or "full". */

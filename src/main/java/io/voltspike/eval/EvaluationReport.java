@@ -48,7 +48,7 @@ public final class EvaluationReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-16s %6s %6s %6s %9s %9s %7s %9s %7s %9s%n",
+              "%-16s %6s %6s %6s %9s %9s %7s %9s %7s %9s %8s%n",
               "group",
               "tp",
               "fp",
@@ -58,26 +58,24 @@ public final class EvaluationReport {
               "f1",
               "accuracy",
               "fp/s",
-              "samp.acc"));
-      List<Map.Entry<String, Counts>> rows = new ArrayList<>();
+              "samp.acc",
+              "<2.5sd"));
+      List<Map.Entry<String, List<TraceResult>>> rows = new ArrayList<>();
       if (perFile) {
         for (TraceResult t : rs) {
-          rows.add(Map.entry(t.name(), t.counts()));
+          rows.add(Map.entry(t.name(), List.of(t)));
         }
       }
-      for (var b : Evaluator.groupBy(rs, t -> "snr " + SnrBand.of(t.snr())).entrySet()) {
-        rows.add(b);
-      }
-      for (var b : Evaluator.groupBy(rs, t -> "family " + t.family()).entrySet()) {
-        rows.add(b);
-      }
-      rows.add(Map.entry("overall", Evaluator.total(rs)));
+      rows.addAll(Evaluator.partition(rs, t -> "snr " + SnrBand.of(t.snr())).entrySet());
+      rows.addAll(Evaluator.partition(rs, t -> "family " + t.family()).entrySet());
+      rows.add(Map.entry("overall", rs));
       for (var r : rows) {
-        Counts c = r.getValue();
+        Counts c = Evaluator.total(r.getValue());
+        double low = Evaluator.lowSdShare(r.getValue());
         sb.append(
             String.format(
                 Locale.ROOT,
-                "%-16s %6d %6d %6d %9s %9s %7s %9s %7s %9s%n",
+                "%-16s %6d %6d %6d %9s %9s %7s %9s %7s %9s %8s%n",
                 r.getKey(),
                 c.tp(),
                 c.fp(),
@@ -87,7 +85,8 @@ public final class EvaluationReport {
                 fmt(c.f1()),
                 fmt(c.accuracy()),
                 fmt(c.fpPerSecond()),
-                String.format(Locale.ROOT, "%.5f", c.sampleAccuracy())));
+                String.format(Locale.ROOT, "%.5f", c.sampleAccuracy()),
+                Double.isNaN(low) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * low)));
       }
       sb.append('\n');
     }
@@ -132,13 +131,19 @@ public final class EvaluationReport {
     for (var e : byDetector.entrySet()) {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("overall", counts(Evaluator.total(e.getValue())));
+      d.put("low_sd_share", nan(Evaluator.lowSdShare(e.getValue())));
       Map<String, Object> bands = new LinkedHashMap<>();
       Evaluator.groupBy(e.getValue(), t -> SnrBand.of(t.snr()))
           .forEach((k, v) -> bands.put(k, counts(v)));
       d.put("by_snr_band", bands);
       Map<String, Object> fams = new LinkedHashMap<>();
-      Evaluator.groupBy(e.getValue(), TraceResult::family)
-          .forEach((k, v) -> fams.put(k, counts(v)));
+      Evaluator.partition(e.getValue(), TraceResult::family)
+          .forEach(
+              (k, v) -> {
+                Map<String, Object> m = counts(Evaluator.total(v));
+                m.put("low_sd_share", nan(Evaluator.lowSdShare(v)));
+                fams.put(k, m);
+              });
       d.put("by_family", fams);
       List<Object> files = new ArrayList<>();
       for (TraceResult t : e.getValue()) {
@@ -147,6 +152,8 @@ public final class EvaluationReport {
         f.put("snr", Double.isNaN(t.snr()) ? null : t.snr());
         f.put("family", t.family());
         f.putAll(counts(t.counts()));
+        f.put("spikes", t.spikes().size());
+        f.put("low_sd_spikes", t.lowSd());
         files.add(f);
       }
       d.put("files", files);

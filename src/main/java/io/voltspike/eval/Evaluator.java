@@ -18,12 +18,25 @@ import java.util.function.Function;
  */
 public final class Evaluator {
   private final double toleranceMs;
+  private final double scoreFromMs;
 
   public Evaluator(double toleranceMs) {
+    this(toleranceMs, 0);
+  }
+
+  /**
+   * @param scoreFromMs only spikes (true and detected) from this time on are scored; detection
+   *     still runs on the whole trace (for a reference that covers only part of a recording)
+   */
+  public Evaluator(double toleranceMs, double scoreFromMs) {
     if (!(toleranceMs >= 0)) {
       throw new IllegalArgumentException("tolerance must be >= 0 ms, was " + toleranceMs);
     }
+    if (!(scoreFromMs >= 0)) {
+      throw new IllegalArgumentException("score_from_ms must be >= 0, was " + scoreFromMs);
+    }
     this.toleranceMs = toleranceMs;
+    this.scoreFromMs = scoreFromMs;
   }
 
   public double toleranceMs() {
@@ -60,16 +73,23 @@ public final class Evaluator {
       throw new IllegalArgumentException(r.name() + ": has no ground-truth spikes to compare with");
     }
     List<Spike> spikes = detect(detector, options, explicitSign, r);
+    long from = Math.min(r.length(), Math.round(scoreFromMs * r.sampleRateHz() / 1000.0));
+    List<Spike> scored = spikes.stream().filter(s -> s.sample() >= from).toList();
+    int[] truth = java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();
     Counts c =
         Matcher.counts(
-            r.truth(),
-            OfflineDetection.samples(spikes),
+            truth,
+            OfflineDetection.samples(scored),
             toleranceSamples(r.sampleRateHz()),
-            r.length(),
-            r.durationS());
+            (int) (r.length() - from),
+            (r.length() - from) / r.sampleRateHz());
     double snr = r.meta("snr").map(Double::parseDouble).orElse(Double.NaN);
     String family = r.meta("family").orElse("unknown");
-    return new TraceResult(r.name(), detector, snr, family, c, spikes);
+    int low =
+        Plausibility.low(
+            Plausibility.heights(
+                r, peakSignFor(r, explicitSign), OfflineDetection.samples(scored)));
+    return new TraceResult(r.name(), detector, snr, family, c, scored, low);
   }
 
   /** Sums counts by a grouping key, in key order. */
@@ -78,6 +98,27 @@ public final class Evaluator {
     Map<String, Counts> out = new TreeMap<>();
     for (TraceResult t : results) {
       out.merge(key.apply(t), t.counts(), Counts::plus);
+    }
+    return out;
+  }
+
+  /** Share of the reported spikes below {@link Plausibility#LOW_SD}; NaN when none. */
+  public static double lowSdShare(List<TraceResult> results) {
+    long spikes = 0;
+    long low = 0;
+    for (TraceResult t : results) {
+      spikes += t.spikes().size();
+      low += t.lowSd();
+    }
+    return spikes == 0 ? Double.NaN : (double) low / spikes;
+  }
+
+  /** Results grouped by a key, in key order. */
+  public static Map<String, List<TraceResult>> partition(
+      List<TraceResult> results, Function<TraceResult, String> key) {
+    Map<String, List<TraceResult>> out = new TreeMap<>();
+    for (TraceResult t : results) {
+      out.computeIfAbsent(key.apply(t), k -> new java.util.ArrayList<>()).add(t);
     }
     return out;
   }

@@ -12,6 +12,14 @@ import java.util.List;
  * @param family simulated family, or "unknown"
  * @param counts the comparison with ground truth
  * @param spikes what the detector found
+ * @param lowSd how many of them stand below {@link Plausibility#LOW_SD} robust sd of the trace's
+ *     high-pass channel
  */
 public record TraceResult(
-    String name, String detector, double snr, String family, Counts counts, List<Spike> spikes) {}
+    String name,
+    String detector,
+    double snr,
+    String family,
+    Counts counts,
+    List<Spike> spikes,
+    int lowSd) {}

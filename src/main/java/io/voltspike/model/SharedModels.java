@@ -7,11 +7,11 @@ import java.util.Map;
 
 /**
  * One ONNX Runtime session per model file and provider for the whole process, created on first use
- * and closed at exit: detectors of every neuron share it.
+ * and closed at exit, after everything that runs inference has stopped (the CLI's {@code
+ * ShutdownSequence}): detectors of every neuron share it.
  */
 public final class SharedModels {
   private static final Map<String, OnnxSpikeModel> MODELS = new HashMap<>();
-  private static boolean hookInstalled;
 
   private SharedModels() {}
 
@@ -45,10 +45,6 @@ public final class SharedModels {
     if (m == null) {
       m = OnnxSpikeModel.load(file, provider, 1, null);
       MODELS.put(key, m);
-      if (!hookInstalled) {
-        hookInstalled = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(SharedModels::closeAll, "close-models"));
-      }
     }
     return m;
   }

@@ -18,7 +18,27 @@ public enum Family {
   /** Frequent motion steps and single-sample artefacts. */
   MOTION,
   /** Large subthreshold activity: Ornstein-Uhlenbeck plus theta oscillation. */
-  SUBTHRESHOLD;
+  SUBTHRESHOLD,
+  /** Training: every parameter drawn from a broad range (preset {@code train}). */
+  RANDOM,
+  /** No action potential at all: noise, bleaching, subthreshold activity and oscillations. */
+  SILENT,
+  /** Out of training: spikes followed by a strong after-hyperpolarisation. */
+  AHP,
+  /** Out of training: mains hum (50/60 Hz and harmonics). */
+  HUM,
+  /** Out of training: random-walk (1/f^2) noise instead of 1/f noise. */
+  BROWN,
+  /** Out of training: intermittent 150-250 Hz oscillation bursts. */
+  RIPPLE,
+  /** Out of training: heavy-tailed (Student-t, 3 degrees of freedom) noise. */
+  HEAVY_TAIL;
+
+  /** The five families of {@code --preset bench} and {@code default}, in their fixed order. */
+  public static final Family[] CLASSIC = {REGULAR, BURSTING, BLEACHING, MOTION, SUBTHRESHOLD};
+
+  /** The families of {@code --preset unseen}: nuisances and shapes training never shows. */
+  public static final Family[] UNSEEN = {AHP, HUM, BROWN, RIPPLE, HEAVY_TAIL};
 
   public static Family parse(String s) {
     try {

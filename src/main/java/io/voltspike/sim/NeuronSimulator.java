@@ -37,7 +37,16 @@ public final class NeuronSimulator {
     double[] v = new double[n];
     for (Waveform w : shapes) {
       for (int j = w.from(); j <= w.to(n); j++) {
-        v[j] += w.at(j);
+        v[j] += w.sample(j, p.frameIntegration() != 0);
+      }
+      if (p.ahpAmp() > 0) {
+        double tau = p.ahpTauMs() * fs / 1000.0;
+        double rise = fs / 1000.0;
+        int end = (int) Math.min(n - 1, Math.ceil(w.t0() + 6 * tau));
+        for (int j = (int) Math.ceil(w.t0()); j <= end; j++) {
+          double d = j - w.t0();
+          v[j] -= p.ahpAmp() * w.amplitude() * (1 - Math.exp(-d / rise)) * Math.exp(-d / tau);
+        }
       }
     }
     for (double[] pl : train.plateaus()) {
@@ -93,6 +102,7 @@ public final class NeuronSimulator {
       }
       out[j] = (float) f;
     }
+    addUnusualNuisances(p, out, bright, sigma0, k, rng.split());
 
     int[] truth = new int[train.times().length];
     for (int i = 0; i < truth.length; i++) {
@@ -103,6 +113,65 @@ public final class NeuronSimulator {
     meta.put("seed", Long.toString(seed));
     meta.put("peak_sign", p.polarity() > 0 ? "pos" : "neg");
     return new Recording(name, fs, out, truth, meta);
+  }
+
+  /**
+   * Nuisances of the out-of-training set (mains hum, random-walk noise, fast ripple bursts, heavy
+   * tailed noise); each is off by default and draws from its own stream only when on, so traces
+   * without them are unchanged.
+   */
+  private static void addUnusualNuisances(
+      TraceParams p, float[] out, double[] bright, double sigma0, double k, SplittableRandom rng) {
+    double fs = p.sampleRateHz();
+    int n = out.length;
+    if (p.humAmp() > 0) {
+      double ph = rng.nextDouble() * 2 * Math.PI;
+      for (int j = 0; j < n; j++) {
+        double a = 2 * Math.PI * p.humHz() * j / fs + ph;
+        out[j] += (float) (p.humAmp() * sigma0 * (Math.sin(a) + 0.5 * Math.sin(2 * a + 1)
+            + 0.3 * Math.sin(3 * a + 2)) / 1.17);
+      }
+    }
+    if (p.brownFraction() > 0) {
+      double walk = 0;
+      double step = Math.sqrt(1.0 / fs);
+      for (int j = 0; j < n; j++) {
+        walk += rng.nextGaussian() * step;
+        out[j] += (float) (p.brownFraction() * sigma0 * walk);
+      }
+    }
+    if (p.rippleAmp() > 0) {
+      // bursts of about 60 ms at about 1 Hz, in the voltage (scaled like subthreshold activity)
+      double next = -Math.log(1 - rng.nextDouble()) * fs;
+      for (int j = 0; j < n; j++) {
+        if (j >= next) {
+          double c = j + 0.03 * fs;
+          double ph = rng.nextDouble() * 2 * Math.PI;
+          int to = (int) Math.min(n - 1, c + 0.09 * fs);
+          for (int i = j; i <= to; i++) {
+            double e = Math.exp(-0.5 * Math.pow((i - c) / (0.02 * fs), 2));
+            double volt = p.rippleAmp() / p.snr() * e * Math.sin(2 * Math.PI * p.rippleHz() * i / fs + ph);
+            out[i] += (float) (bright[i] * p.polarity() * k * volt);
+          }
+          next = j + 0.1 * fs - Math.log(1 - rng.nextDouble()) * fs;
+        }
+      }
+    }
+    if (p.noiseDf() > 0) {
+      // replace part of the Gaussian shot noise by the same-sigma heavy-tailed excess
+      double df = p.noiseDf();
+      double scale = Math.sqrt((df - 2) / df);
+      for (int j = 0; j < n; j++) {
+        double chi = 0;
+        for (int d = 0; d < (int) df; d++) {
+          double g = rng.nextGaussian();
+          chi += g * g;
+        }
+        double t = rng.nextGaussian() / Math.sqrt(chi / (int) df) * scale;
+        double g = rng.nextGaussian();
+        out[j] += (float) (Math.sqrt(Math.max(bright[j], 0)) * (t - g) * 0.7);
+      }
+    }
   }
 
   /**
@@ -126,7 +195,7 @@ public final class NeuronSimulator {
       Waveform w = shapes[i];
       double e = 0;
       for (int j = w.from(); j <= w.to(n); j++) {
-        double a = w.at(j);
+        double a = w.sample(j, p.frameIntegration() != 0);
         // signal B k a, noise sqrt(B), k = snr / sqrt(b0): (s/sigma)^2 = snr^2 a^2 B / b0
         e += a * a * Math.max(bright[j], 0) / b0;
       }
@@ -145,11 +214,24 @@ public final class NeuronSimulator {
       return Math.min(n - 1, (int) Math.ceil(t0 + 5 * sDecay));
     }
 
-    double at(int j) {
-      double d = j - t0;
+    /** Sample j: the point value, or with integration the mean over the frame [j-0.5, j+0.5). */
+    double sample(int j, boolean integrate) {
+      if (!integrate) {
+        return at(j);
+      }
+      double sum = 0;
+      for (int k = 0; k < 8; k++) {
+        sum += at(j - 0.5 + (k + 0.5) / 8);
+      }
+      return sum / 8;
+    }
+
+    double at(double x) {
+      double d = x - t0;
       double s = d < 0 ? sRise : sDecay;
       return amplitude * Math.exp(-0.5 * d * d / (s * s));
     }
+
   }
 
   static Waveform[] waveforms(TraceParams p, SpikeTrain train, SplittableRandom shape) {
@@ -159,7 +241,12 @@ public final class NeuronSimulator {
       double widthMs =
           p.apWidthMinMs() + shape.nextDouble() * (p.apWidthMaxMs() - p.apWidthMinMs());
       double sigma = widthMs * fs / 1000.0 / 2.3548;
-      out[i] = new Waveform(train.times()[i], train.amplitudes()[i], 0.8 * sigma, 1.2 * sigma);
+      out[i] =
+          new Waveform(
+              train.times()[i],
+              train.amplitudes()[i],
+              p.riseScale() * sigma,
+              p.decayScale() * sigma);
     }
     return out;
   }
@@ -274,6 +361,10 @@ public final class NeuronSimulator {
   }
 
   private static double drawRate(TraceParams p, SplittableRandom rng) {
+    if (p.maxRateHz() == 0) {
+      rng.nextDouble();
+      return 0;
+    }
     double lo = Math.log(p.minRateHz());
     double hi = Math.log(p.maxRateHz());
     return Math.exp(lo + rng.nextDouble() * (hi - lo));

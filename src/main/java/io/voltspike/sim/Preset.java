@@ -15,11 +15,29 @@ import java.util.stream.Collectors;
  *   <li>{@code bench}: the project's standard benchmark: 100 traces x 30 s; every family at 20 SNR
  *       levels evenly spaced over 2-10, polarity alternating by level; seed 20251018. Changing it
  *       changes every published figure.
+ *   <li>{@code train}: domain randomisation for training: every waveform and nuisance parameter
+ *       drawn from a broad range per trace (see {@link #randomized}), a tenth of the traces without
+ *       any spike, half of them at another frame rate (400-2000 Hz).
+ *   <li>{@code unseen}: the generalisation set: 100 traces x 30 s in five families whose nuisances
+ *       training never shows (after-hyperpolarisation, mains hum, random-walk noise, 150-250 Hz
+ *       ripples, heavy-tailed noise), SNR 3-9, seed 20261202.
+ *   <li>{@code silent}: 40 spike-free traces x 30 s (noise, bleaching, drift, subthreshold
+ *       activity and 4-100 Hz oscillations up to 3x the noise), seed 20261203: every reported
+ *       spike is a false positive.
  * </ul>
  */
 public enum Preset {
   DEFAULT,
-  BENCH;
+  BENCH,
+  TRAIN,
+  UNSEEN,
+  SILENT;
+
+  public static final long UNSEEN_SEED = 20261202L;
+  public static final long SILENT_SEED = 20261203L;
+
+  /** Frame rates of the training traces that are not at the model's rate. */
+  static final double[] TRAIN_RATES_HZ = {400, 500, 600, 800, 1200, 1500, 2000};
 
   public static final long BENCH_SEED = 20251018L;
   public static final int BENCH_TRACES = 100;
@@ -51,7 +69,7 @@ public enum Preset {
       int n = neurons == null ? BENCH_TRACES : neurons;
       double d = durationS == null ? BENCH_DURATION_S : durationS;
       long s = seed == null ? BENCH_SEED : seed;
-      Family[] fams = Family.values();
+      Family[] fams = Family.CLASSIC;
       for (int i = 0; i < n; i++) {
         Family f = fams[i % fams.length];
         int level = (i / fams.length) % 20;
@@ -61,11 +79,35 @@ public enum Preset {
       }
       return out;
     }
+    if (this == UNSEEN || this == SILENT) {
+      int n = neurons == null ? (this == UNSEEN ? 100 : 40) : neurons;
+      double d = durationS == null ? 30.0 : durationS;
+      long s = seed == null ? (this == UNSEEN ? UNSEEN_SEED : SILENT_SEED) : seed;
+      for (int i = 0; i < n; i++) {
+        SplittableRandom r = new SplittableRandom(mix(s, i));
+        TraceParams p =
+            this == UNSEEN
+                ? unseen(Family.UNSEEN[i % Family.UNSEEN.length], i, d, sampleRateHz, r)
+                : silent(d, sampleRateHz, r);
+        out.add(new Spec(name(i), p, mix(s, i + 1_000_000)));
+      }
+      return out;
+    }
+    if (this == TRAIN) {
+      int n = neurons == null ? 8 : neurons;
+      double d = durationS == null ? 30.0 : durationS;
+      long s = seed == null ? 1L : seed;
+      for (int i = 0; i < n; i++) {
+        SplittableRandom r = new SplittableRandom(mix(s, i));
+        out.add(new Spec(name(i), randomized(d, sampleRateHz, r), mix(s, i + 1_000_000)));
+      }
+      return out;
+    }
     int n = neurons == null ? 8 : neurons;
     double d = durationS == null ? 30.0 : durationS;
     long s = seed == null ? 1L : seed;
     SplittableRandom r = new SplittableRandom(s);
-    Family[] fams = Family.values();
+    Family[] fams = Family.CLASSIC;
     for (int i = 0; i < n; i++) {
       Family f = fams[r.nextInt(fams.length)];
       double snr = 2.0 + 10.0 * r.nextDouble();
@@ -73,6 +115,107 @@ public enum Preset {
       out.add(new Spec(name(i), TraceParams.of(f, snr, polarity, d, sampleRateHz), mix(s, i)));
     }
     return out;
+  }
+
+  private static String num(double v) {
+    return Double.toString(v);
+  }
+
+  private static double uniform(SplittableRandom r, double lo, double hi) {
+    return lo + (hi - lo) * r.nextDouble();
+  }
+
+  private static double logUniform(SplittableRandom r, double lo, double hi) {
+    return Math.exp(uniform(r, Math.log(lo), Math.log(hi)));
+  }
+
+  /**
+   * One training trace: SNR 2-12 weighted towards the hard end, either polarity; waveforms 1-5 ms
+   * wide with random rise/decay asymmetry, camera integration on most traces; bursts with shrinking
+   * spikelets; subthreshold OU activity and a 4-100 Hz oscillation up to 1.3x the spike height;
+   * 1/f noise, bleaching, drift, motion steps, artefacts; a tenth of the traces spike-free; half
+   * at another frame rate than the model's.
+   */
+  static TraceParams randomized(double durationS, double modelRateHz, SplittableRandom r) {
+    boolean silent = r.nextDouble() < 0.1;
+    double snr = 2 + 10 * Math.pow(r.nextDouble(), 1.6);
+    int polarity = r.nextBoolean() ? 1 : -1;
+    double rate =
+        r.nextDouble() < 0.5 ? modelRateHz : TRAIN_RATES_HZ[r.nextInt(TRAIN_RATES_HZ.length)];
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    double minRate = uniform(r, 0.2, 3);
+    m.put("min_rate_hz", num(silent ? 0 : minRate));
+    m.put("max_rate_hz", num(silent ? 0 : minRate + uniform(r, 3, 30)));
+    m.put("burst_rate_hz", num(silent ? 0 : 0.5 * Math.pow(r.nextDouble(), 2)));
+    m.put("burst_spikes_min", "2");
+    m.put("burst_spikes_max", Integer.toString(3 + r.nextInt(4)));
+    m.put("spikelet_decrement", num(uniform(r, 0.6, 0.95)));
+    m.put("plateau_height", num(uniform(r, 0, 0.8)));
+    double wMin = uniform(r, 1.0, 2.5);
+    m.put("ap_width_min_ms", num(wMin));
+    m.put("ap_width_max_ms", num(Math.min(5, wMin + uniform(r, 0, 2.5))));
+    m.put("rise_scale", num(uniform(r, 0.4, 1.0)));
+    m.put("decay_scale", num(uniform(r, 1.0, 2.5)));
+    m.put("frame_integration", r.nextDouble() < 0.7 ? "1" : "0");
+    m.put("ou_tau_ms", num(uniform(r, 5, 50)));
+    m.put("ou_sigma", num(uniform(r, 0, 2.5)));
+    m.put("theta_hz", num(logUniform(r, 4, 100)));
+    double osc = r.nextDouble() < 0.4 ? uniform(r, 0, 1.3) * snr : uniform(r, 0, 1.0);
+    m.put("theta_amp", num(osc));
+    m.put("bleach_fraction", num(uniform(r, 0, 0.7)));
+    m.put("drift_amp", num(uniform(r, 0, 0.05)));
+    m.put("motion_step_rate_hz", num(Math.pow(r.nextDouble(), 2) * 0.3));
+    m.put("artefact_rate_hz", num(Math.pow(r.nextDouble(), 2) * 0.5));
+    m.put("pink_fraction", num(uniform(r, 0, 1.2)));
+    Family f = silent ? Family.SILENT : Family.RANDOM;
+    return TraceParams.of(f, snr, polarity, durationS, rate).with(m);
+  }
+
+  /** An out-of-training trace of family {@code f}; SNR 3-9 in 20 levels, polarity alternating. */
+  static TraceParams unseen(
+      Family f, int i, double durationS, double rateHz, SplittableRandom r) {
+    int level = (i / Family.UNSEEN.length) % 20;
+    double snr = 3.0 + 6.0 * level / 19.0;
+    int polarity = level % 2 == 0 ? 1 : -1;
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    switch (f) {
+      case AHP -> {
+        m.put("ahp_amp", num(uniform(r, 0.3, 0.6)));
+        m.put("ahp_tau_ms", num(uniform(r, 8, 20)));
+      }
+      case HUM -> {
+        m.put("hum_amp", num(uniform(r, 1.5, 3)));
+        m.put("hum_hz", r.nextBoolean() ? "50" : "60");
+      }
+      case BROWN -> {
+        m.put("brown_fraction", num(uniform(r, 0.5, 1.5)));
+        m.put("pink_fraction", "0");
+      }
+      case RIPPLE -> {
+        m.put("ripple_amp", num(uniform(r, 1.5, 3)));
+        m.put("ripple_hz", num(uniform(r, 150, 250)));
+      }
+      case HEAVY_TAIL -> m.put("noise_df", "3");
+      default -> throw new IllegalArgumentException(f + " is not an out-of-training family");
+    }
+    return TraceParams.of(f, snr, polarity, durationS, rateHz).with(m);
+  }
+
+  /** A spike-free trace with randomised nuisances (see {@code silent}). */
+  static TraceParams silent(double durationS, double rateHz, SplittableRandom r) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("min_rate_hz", "0");
+    m.put("max_rate_hz", "0");
+    m.put("burst_rate_hz", "0");
+    m.put("ou_sigma", num(uniform(r, 0, 2)));
+    m.put("ou_tau_ms", num(uniform(r, 5, 50)));
+    m.put("theta_hz", num(logUniform(r, 4, 100)));
+    m.put("theta_amp", num(uniform(r, 0, 3)));
+    m.put("bleach_fraction", num(uniform(r, 0, 0.6)));
+    m.put("drift_amp", num(uniform(r, 0, 0.04)));
+    m.put("pink_fraction", num(uniform(r, 0, 1)));
+    // snr only scales the (absent) spikes and the voltage-domain nuisances; 5 is mid-range
+    return TraceParams.of(Family.SILENT, 5, r.nextBoolean() ? 1 : -1, durationS, rateHz).with(m);
   }
 
   static String name(int i) {

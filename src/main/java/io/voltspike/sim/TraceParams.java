@@ -39,6 +39,19 @@ import java.util.Map;
  * @param artefactAmp their amplitude, in noise sigmas (random sign)
  * @param pinkFraction 1/f (coloured) noise sigma as a fraction of the shot-noise sigma
  * @param brightness baseline photon count per sample (shot noise sigma = sqrt(brightness))
+ * @param riseScale rising-flank sigma of an action potential, relative to the width's sigma
+ * @param decayScale falling-flank sigma, relative to the width's sigma
+ * @param frameIntegration 1: each frame integrates the signal over its exposure (a camera); 0:
+ *     point samples
+ * @param ahpAmp after-hyperpolarisation after each spike, as a fraction of its height (0: none)
+ * @param ahpTauMs its decay time constant
+ * @param humAmp mains hum amplitude (fundamental + 2 harmonics), in noise sigmas
+ * @param humHz mains frequency
+ * @param brownFraction random-walk (1/f^2) noise sigma per second, as a fraction of shot noise
+ * @param rippleAmp amplitude of intermittent fast oscillation bursts, in noise sigmas
+ * @param rippleHz their frequency
+ * @param noiseDf shot-noise distribution: 0 Gaussian, else Student-t with this many degrees of
+ *     freedom (heavy tails), scaled to the same sigma
  */
 public record TraceParams(
     double sampleRateHz,
@@ -71,7 +84,18 @@ public record TraceParams(
     double artefactRateHz,
     double artefactAmp,
     double pinkFraction,
-    double brightness) {
+    double brightness,
+    double riseScale,
+    double decayScale,
+    int frameIntegration,
+    double ahpAmp,
+    double ahpTauMs,
+    double humAmp,
+    double humHz,
+    double brownFraction,
+    double rippleAmp,
+    double rippleHz,
+    double noiseDf) {
 
   public TraceParams {
     if (!(sampleRateHz > 0) || !(durationS > 0)) {
@@ -86,8 +110,12 @@ public record TraceParams(
     if (!(bleachFraction >= 0 && bleachFraction < 1)) {
       throw new IllegalArgumentException("bleachFraction must be in [0, 1), was " + bleachFraction);
     }
-    if (!(minRateHz > 0 && maxRateHz >= minRateHz)) {
-      throw new IllegalArgumentException("need 0 < minRateHz <= maxRateHz");
+    if (!((minRateHz > 0 && maxRateHz >= minRateHz) || (minRateHz == 0 && maxRateHz == 0))) {
+      throw new IllegalArgumentException(
+          "need 0 < minRateHz <= maxRateHz, or both 0 (no action potentials)");
+    }
+    if (!(noiseDf == 0 || noiseDf > 2)) {
+      throw new IllegalArgumentException("noiseDf must be 0 (Gaussian) or > 2, was " + noiseDf);
     }
   }
 
@@ -132,7 +160,23 @@ public record TraceParams(
         artefact,
         6.0,
         0.3,
-        1000.0);
+        1000.0,
+        0.8,
+        1.2,
+        0,
+        0,
+        10,
+        0,
+        50,
+        0,
+        0,
+        150,
+        0);
+  }
+
+  /** No action potentials at all (rates and bursts 0): what noise alone looks like. */
+  public boolean spikeFree() {
+    return maxRateHz == 0 && burstRateHz == 0;
   }
 
   /** All fields by name, for the manifest. */

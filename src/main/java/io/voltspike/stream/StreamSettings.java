@@ -60,6 +60,12 @@ public record StreamSettings(
       case "eos" -> {
         p.put("processing.guarantee", "exactly_once_v2");
         p.put("commit.interval.ms", "100");
+        // Transactions v2 (KIP-890; Kafka 4.1, KAFKA-18202): a partition joins a transaction with
+        // its first produce, and until the broker has verified it only sequence 0 is accepted; a
+        // second batch pipelined behind the first is refused with a retriable
+        // OUT_OF_ORDER_SEQUENCE_NUMBER (logged as an ERROR by the broker, a WARN by the producer)
+        // and sent again. One request in flight per connection sends the first batch alone.
+        p.put("producer.max.in.flight.requests.per.connection", "1");
       }
       case "low-latency" -> {
         p.put("processing.guarantee", "at_least_once");

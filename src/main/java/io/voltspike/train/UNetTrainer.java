@@ -25,6 +25,7 @@ import io.voltspike.io.Recordings;
 import io.voltspike.model.ModelMetadata;
 import io.voltspike.signal.FeatureConfig;
 import io.voltspike.signal.Features;
+import io.voltspike.signal.FrameResampler;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import java.io.IOException;
@@ -68,13 +69,53 @@ public final class UNetTrainer {
     this.cfg = cfg;
   }
 
-  /** Simulated (and optional file) recordings, each in canonical (positive) polarity. */
+  /**
+   * Domain-randomised simulated recordings ({@code --preset train}), each brought to the model's
+   * rate the way the detector brings a recording there.
+   */
   List<Recording> recordings(int count, long seed) throws IOException {
     List<Recording> out = new ArrayList<>();
-    for (Preset.Spec s : Preset.DEFAULT.specs(count, cfg.durationS(), seed, 1000.0)) {
-      out.add(NeuronSimulator.simulate(s.name(), s.params(), s.seed()));
+    for (Preset.Spec s : Preset.TRAIN.specs(count, cfg.durationS(), seed, MODEL_RATE_HZ)) {
+      out.add(atModelRate(NeuronSimulator.simulate(s.name(), s.params(), s.seed())));
     }
     return out;
+  }
+
+  static final double MODEL_RATE_HZ = 1000.0;
+
+  /** Metadata key of a resampled recording: its features' noise lag. */
+  static final String NOISE_LAG = "noise_lag";
+
+  /**
+   * A recording resampled to the model's rate by camera integration ({@link FrameResampler}), its
+   * true spikes moved to the model sample that holds the centre of their frame; the features'
+   * noise lag is recorded in its metadata. A recording already at the rate is returned as is.
+   */
+  static Recording atModelRate(Recording r) {
+    if (r.sampleRateHz() == MODEL_RATE_HZ) {
+      return r;
+    }
+    FrameResampler rs = new FrameResampler(r.sampleRateHz(), MODEL_RATE_HZ, 1);
+    float[] v = r.voltage();
+    float[] out = new float[(int) Math.ceil(v.length * MODEL_RATE_HZ / r.sampleRateHz()) + 2];
+    int[] n = {0};
+    for (float x : v) {
+      rs.push(x, (j, y) -> out[n[0]++] = y);
+    }
+    rs.flush((j, y) -> out[n[0]++] = y);
+    double ratio = MODEL_RATE_HZ / r.sampleRateHz();
+    int[] truth = new int[r.truth() == null ? 0 : r.truth().length];
+    for (int i = 0; i < truth.length; i++) {
+      truth[i] = (int) Math.min(n[0] - 1, Math.floor((r.truth()[i] + 0.5) * ratio));
+    }
+    java.util.Map<String, String> meta = new java.util.TreeMap<>(r.metadata());
+    meta.put(NOISE_LAG, Integer.toString(FrameResampler.noiseLag(r.sampleRateHz(), MODEL_RATE_HZ)));
+    meta.put("recorded_rate_hz", Double.toString(r.sampleRateHz()));
+    return new Recording(r.name(), MODEL_RATE_HZ, java.util.Arrays.copyOf(out, n[0]), truth, meta);
+  }
+
+  private FeatureConfig featuresOf(Recording r) {
+    return features.withNoiseLag(Integer.parseInt(r.meta(NOISE_LAG).orElse("1")));
   }
 
   static float[] canonical(Recording r) {
@@ -100,7 +141,7 @@ public final class UNetTrainer {
     float[] y = new float[n * w];
     int k = 0;
     for (Recording r : recs) {
-      Features f = Features.of(features, canonical(r));
+      Features f = Features.of(featuresOf(r), canonical(r));
       float[] labels = widen(r.truthLabels(), cfg.labelRadiusSamples());
       for (int s = 0; s + w <= r.length(); s += stride) {
         for (int c = 0; c < CHANNELS; c++) {
@@ -141,7 +182,7 @@ public final class UNetTrainer {
     if (cfg.data() != null) {
       for (Recording r : Recordings.readAll(cfg.data(), ReadOptions.defaults())) {
         if (r.hasTruth()) {
-          train.add(r);
+          train.add(atModelRate(r));
         }
       }
     }
@@ -285,13 +326,15 @@ public final class UNetTrainer {
     m.put("voltspike.channel_order", String.join(",", FeatureConfig.CHANNELS));
     m.put(ModelMetadata.FEATURE_CONFIG, features.canonical());
     m.put(ModelMetadata.FEATURE_HASH, features.hash());
+    m.put(ModelMetadata.SAMPLE_RATE_HZ, Double.toString(MODEL_RATE_HZ));
     m.put(ModelMetadata.ARCHITECTURE, cfg.spec().toString());
     m.put(
         ModelMetadata.TRAINED_ON,
         String.format(
             Locale.ROOT,
-            "%d simulated traces x %.0f s (voltspike simulate --preset default, seed %d,"
-                + " SNR 2-12, all families and polarities)%s",
+            "%d simulated traces x %.0f s (voltspike simulate --preset train, seed %d: domain"
+                + " randomised, SNR 2-12, both polarities, 10%% spike-free, half at 400-2000 Hz"
+                + " resampled to 1000 Hz)%s",
             cfg.trainTraces(),
             cfg.durationS(),
             cfg.seed(),
@@ -357,7 +400,8 @@ public final class UNetTrainer {
                     .withProbabilityThreshold(THRESHOLDS[0]));
     List<List<Spike>> found = new ArrayList<>();
     for (Recording r : val) {
-      found.add(OfflineDetection.run(new UNetDetector(o, wm), canonical(r)));
+      DetectorOptions ro = o.withFeatures(featuresOf(r));
+      found.add(OfflineDetection.run(new UNetDetector(ro, wm), canonical(r)));
     }
     return choose(val, found, cfg.fpBudgetPerS());
   }

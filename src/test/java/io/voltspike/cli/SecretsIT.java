@@ -40,7 +40,7 @@ class SecretsIT {
     Path log = dir.resolve("run.log");
     ProcessBuilder pb =
         Launcher.voltspike(
-                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info"),
+                List.of("-Dvoltspike.log.level=info"),
                 "run",
                 "--config",
                 config.toString(),

@@ -14,8 +14,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UNetDetectorTest {
+  /** The windowing and averaging rule alone: the per-neuron height floor off. */
   static DetectorOptions opts(double lookaheadMs) {
-    return DetectorOptions.defaults().withUnet(UNetOptions.defaults().withLookaheadMs(lookaheadMs));
+    return DetectorOptions.defaults()
+        .withUnet(UNetOptions.defaults().withLookaheadMs(lookaheadMs).withMinHeightSd(0));
+  }
+
+  @Test
+  void theHeightFloorRemovesConfidentNoiseAndKeepsSpikesThatStandOut() {
+    // An over-confident network: probability 1 wherever the normalized signal exceeds 1 sigma.
+    WindowModel overconfident = FakeModels.of((t, z) -> z > 1 ? 1f : 0f);
+    SyntheticTraces st = SyntheticTraces.make(30_000, 8, 1, 5); // spikes of 8 sigma
+    List<Spike> loose = OfflineDetection.run(new UNetDetector(opts(20), overconfident), st.trace);
+    DetectorOptions floored =
+        DetectorOptions.defaults()
+            .withUnet(UNetOptions.defaults().withLookaheadMs(20).withMinHeightSd(4));
+    List<Spike> strict = OfflineDetection.run(new UNetDetector(floored, overconfident), st.trace);
+    var c0 =
+        io.voltspike.eval.Matcher.counts(
+            st.spikes, OfflineDetection.samples(loose), 2, st.trace.length, 30);
+    var c1 =
+        io.voltspike.eval.Matcher.counts(
+            st.spikes, OfflineDetection.samples(strict), 2, st.trace.length, 30);
+    assertTrue(c0.fp() > 300, "without the floor noise bumps are spikes: " + c0);
+    assertEquals(st.spikes.length, c1.tp(), "every 8-sigma spike stays: " + c1);
+    assertTrue(c1.fp() <= 3, "4 sd of this neuron's own high-pass spread: " + c1);
+    // the floor is per neuron: the same spikes on twice the noise no longer stand out
+    float[] noisy = st.trace.clone();
+    java.util.Random r = new java.util.Random(9);
+    for (int i = 0; i < noisy.length; i++) {
+      noisy[i] += (float) (3 * r.nextGaussian());
+    }
+    List<Spike> buried = OfflineDetection.run(new UNetDetector(floored, overconfident), noisy);
+    assertTrue(buried.size() < st.spikes.length / 2, "spikes at 2.5 of 3.2 sigma: " + buried.size());
   }
 
   static final float[] TRACE = SyntheticTraces.make(7345, 12, 1, 21).trace;
