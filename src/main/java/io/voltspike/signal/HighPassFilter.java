@@ -51,15 +51,15 @@ public final class HighPassFilter {
     prevOut = 0;
   }
 
-  static final int BYTES = 17;
+  public static final int BYTES = 17;
 
-  void writeTo(ByteBuffer out) {
+  public void writeTo(ByteBuffer out) {
     out.put((byte) (primed ? 1 : 0));
     out.putDouble(prevIn);
     out.putDouble(prevOut);
   }
 
-  void readFrom(ByteBuffer in) {
+  public void readFrom(ByteBuffer in) {
     primed = in.get() != 0;
     prevIn = in.getDouble();
     prevOut = in.getDouble();
