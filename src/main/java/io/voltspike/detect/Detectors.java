@@ -46,10 +46,16 @@ public final class Detectors {
 
   private Detectors() {}
 
-  /** Registers another detector (the U-Net module adds itself). */
-  public static synchronized void register(
+  /** Registers another detector; closing the result removes it again. */
+  public static synchronized AutoCloseable register(
       String name, Function<DetectorOptions, SpikeDetector> factory) {
-    FACTORIES.put(name.toLowerCase(Locale.ROOT), factory);
+    String key = name.toLowerCase(Locale.ROOT);
+    FACTORIES.put(key, factory);
+    return () -> {
+      synchronized (Detectors.class) {
+        FACTORIES.remove(key);
+      }
+    };
   }
 
   public static synchronized Iterable<String> names() {

@@ -148,6 +148,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     } catch (BadRecordException e) {
       deadLetter(record, e.reason(), e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      // A detector that throws on this record would throw again on every retry and wedge the
+      // stream thread: the record is dead-lettered and the neuron starts afresh on its next chunk.
+      deadLetter(record, "processing_error", describe(e));
+      forget(key);
+      return;
     }
     waiting.add(key);
     int slot = inboxUsed.getOrDefault(key, 0);
@@ -294,7 +300,53 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
   }
 
+  /** The exception's class and message, for a dead letter. */
+  static String describe(Throwable e) {
+    return e.getClass().getName() + ": " + e.getMessage();
+  }
+
+  /** Drops a neuron's live and stored state: its next chunk starts it afresh (with a gap). */
+  private void forget(String key) {
+    live.remove(key);
+    waiting.remove(key);
+    lastSnapshotMs.remove(key);
+    inboxUsed.remove(key);
+    neurons.delete(key);
+  }
+
+  /**
+   * Runs a batch; if it fails, each neuron's windows run alone, and a neuron whose windows fail
+   * alone is dead-lettered (reason {@code inference_error}) and forgotten, so one bad neuron never
+   * stalls the others or the stream thread.
+   */
   private void runBatch(List<NeuronSession> group, WindowModel model, int windows) {
+    try {
+      runBatchOnce(group, model, windows);
+    } catch (RuntimeException e) {
+      if (group.size() == 1) {
+        NeuronSession s = group.get(0);
+        String key = keyOf(s);
+        StreamStats.bad("inference_error");
+        forwardDeadLetter(key, "inference_error", describe(e), null);
+        forget(key);
+        return;
+      }
+      for (NeuronSession s : group) {
+        runBatch(List.of(s), model, s.detector().pendingWindows());
+      }
+    }
+  }
+
+  private String keyOf(NeuronSession s) {
+    for (Map.Entry<String, NeuronSession> e : live.entrySet()) {
+      if (e.getValue() == s) {
+        return e.getKey();
+      }
+    }
+    return "?";
+  }
+
+  private void runBatchOnce(List<NeuronSession> group, WindowModel model, int windows) {
     int w = model.windowSamples();
     int c = model.channels();
     if (batchIn.length < windows * c * w) {
@@ -322,7 +374,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
     StreamStats.bad(reason);
-    RecordMetadata m = context.recordMetadata().orElse(null);
+    forwardDeadLetter(record.key(), reason, detail, record.value());
+  }
+
+  private void forwardDeadLetter(String key, String reason, String detail, byte[] raw) {
+    // in a punctuator there is no record: metadata is absent or has no topic
+    RecordMetadata m = context.recordMetadata().filter(x -> x.topic() != null).orElse(null);
     DeadLetter d =
         DeadLetter.newBuilder()
             .setSourceTopic(m == null ? settings.samplesTopic() : m.topic())
@@ -330,10 +387,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
             .setOffset(m == null ? -1 : m.offset())
             .setReason(reason)
             .setDetail(detail == null ? "" : detail)
-            .setRaw(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setRaw(raw == null ? null : ByteBuffer.wrap(raw))
             .build();
     context.forward(
-        new Record<String, Object>(record.key(), d, record.timestamp()), DEAD_LETTER_SINK);
+        new Record<String, Object>(key, d, context.currentSystemTimeMs()), DEAD_LETTER_SINK);
   }
 
   @Override

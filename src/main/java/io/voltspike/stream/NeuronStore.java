@@ -152,6 +152,20 @@ public final class NeuronStore {
         : -1;
   }
 
+  /** Deletes everything stored for a neuron (tombstones in the changelog). */
+  public void delete(String neuron) {
+    List<String> keys = new ArrayList<>();
+    keys.add(snapshotKey(neuron));
+    keys.add(publishedKey(neuron));
+    try (KeyValueIterator<String, byte[]> it =
+        kv.range("I" + SEP + neuron + SEP, "I" + SEP + neuron + END)) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    }
+    keys.forEach(kv::delete);
+  }
+
   /** Deletes inbox entries of the earlier format once a snapshot covers them. */
   public void dropLegacy(List<String> keys) {
     keys.forEach(kv::delete);

@@ -43,6 +43,8 @@ public final class StreamStats {
           "overlap_trimmed",
           "unsupported_rate",
           "refused_neuron",
+          "processing_error",
+          "inference_error",
           "detector_error");
 
   public static final Map<String, LongAdder> BAD_RECORDS = new ConcurrentHashMap<>();

@@ -176,6 +176,143 @@ class DetectorTopologyTest {
     assertEquals(offline("unet", r.voltage()), spikesOf("n1"));
   }
 
+  /** The threshold detector, except that a sample of exactly 666 makes it throw. */
+  static io.voltspike.detect.SpikeDetector exploding(DetectorOptions o) {
+    io.voltspike.detect.SpikeDetector d = new io.voltspike.detect.ThresholdDetector(o);
+    return new io.voltspike.detect.SpikeDetector() {
+      public String name() {
+        return "exploding";
+      }
+
+      public long nextSampleIndex() {
+        return d.nextSampleIndex();
+      }
+
+      public void push(float[] s, int off, int len, io.voltspike.detect.SpikeSink sink) {
+        for (int i = off; i < off + len; i++) {
+          if (s[i] == 666f) {
+            throw new IllegalStateException("boom at sample value 666");
+          }
+        }
+        d.push(s, off, len, sink);
+      }
+
+      public void pushGap(long n, io.voltspike.detect.SpikeSink sink) {
+        d.pushGap(n, sink);
+      }
+
+      public void flush(io.voltspike.detect.SpikeSink sink) {
+        d.flush(sink);
+      }
+
+      public int decisionLatencySamples() {
+        return d.decisionLatencySamples();
+      }
+
+      public byte[] snapshot() {
+        return d.snapshot();
+      }
+
+      public void restore(byte[] b) {
+        d.restore(b);
+      }
+    };
+  }
+
+  @Test
+  void aRecordThatMakesTheDetectorThrowIsDeadLetteredAndNothingWedges() throws Exception {
+    try (AutoCloseable reg = Detectors.register("exploding", DetectorTopologyTest::exploding)) {
+      start("exploding");
+      long before = StreamStats.BAD_RECORDS.get("processing_error").sum();
+      Recording r = trace(31);
+      float[] bad = r.voltage().clone();
+      bad[5005] = 666f; // in the chunk of samples 5000..5009
+      List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
+      List<VoltageChunk> poisoned = ChunkSplitter.split("s1", "n2", bad, 1000, 10, 0, true);
+      for (int i = 0; i < good.size(); i++) {
+        send("n1", good.get(i));
+        send("n2", poisoned.get(i));
+      }
+      List<DeadLetter> letters = dead.readValuesToList();
+      assertEquals(1, letters.size(), letters.toString());
+      assertEquals("processing_error", letters.get(0).getReason());
+      assertEquals(
+          "java.lang.IllegalStateException: boom at sample value 666", letters.get(0).getDetail());
+      List<SpikeEvent> all = spikes.readValuesToList();
+      List<Long> n1 =
+          all.stream()
+              .filter(e -> e.getNeuron().equals("n1"))
+              .map(SpikeEvent::getSample)
+              .collect(Collectors.toList());
+      assertEquals(offline("threshold", r.voltage()), n1, "the other neuron is untouched");
+      assertTrue(
+          all.stream().anyMatch(e -> e.getNeuron().equals("n2") && e.getSample() > 6000),
+          "the poisoned neuron goes on after its bad record");
+      assertEquals(1, StreamStats.BAD_RECORDS.get("processing_error").sum() - before, "counted");
+    }
+  }
+
+  @Test
+  void aNeuronWhoseInferenceFailsIsDeadLetteredAndTheBatchGoesOn() throws Exception {
+    // a network that fails on any window holding an artefact (normalized value at the clamp)
+    io.voltspike.model.WindowModel fragile =
+        new io.voltspike.model.WindowModel() {
+          public int windowSamples() {
+            return 100;
+          }
+
+          public int channels() {
+            return 5;
+          }
+
+          public String featureHash() {
+            return io.voltspike.signal.FeatureConfig.defaults().hash();
+          }
+
+          public String version() {
+            return "fragile";
+          }
+
+          public void predict(float[] in, int batch, float[] out) {
+            for (int i = 0; i < batch * 500; i++) {
+              if (in[i] >= 999f) {
+                throw new IllegalStateException("cannot run on window " + (i / 500));
+              }
+            }
+            for (int b = 0; b < batch; b++) {
+              for (int t = 0; t < 100; t++) {
+                out[b * 100 + t] = Math.max(0f, Math.min(1f, in[b * 500 + t] / 10f));
+              }
+            }
+          }
+        };
+    try (AutoCloseable reg =
+        Detectors.register("fragile", o -> new io.voltspike.detect.UNetDetector(o, fragile))) {
+      start("fragile");
+      Recording r = trace(31);
+      float[] bad = r.voltage().clone();
+      bad[5005] = 1e9f; // clamped to 1000 noise units
+      List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
+      List<VoltageChunk> poisoned = ChunkSplitter.split("s1", "n2", bad, 1000, 10, 0, true);
+      for (int i = 0; i < good.size(); i++) {
+        send("n1", good.get(i));
+        send("n2", poisoned.get(i));
+      }
+      List<DeadLetter> letters = dead.readValuesToList();
+      assertFalse(letters.isEmpty());
+      assertTrue(letters.stream().allMatch(d -> d.getReason().equals("inference_error")));
+      assertTrue(letters.get(0).getDetail().startsWith("java.lang.IllegalStateException: cannot"));
+      List<Long> expected =
+          OfflineDetection.run(
+                  new io.voltspike.detect.UNetDetector(DetectorOptions.defaults(), fragile),
+                  r.voltage())
+              .stream()
+              .map(Spike::sample)
+              .collect(Collectors.toList());
+      assertEquals(expected, spikesOf("n1"), "the neuron batched with it is untouched");
+    }
+  }
+
   @Test
   void badRecordsGoToTheDeadLetterTopicAndOthersCarryOn() {
     start("threshold");
