@@ -18,6 +18,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * the properties file ({@code $VOLTSPIKE_CONFIG}, else {@code config/voltspike.properties} under
  * {@code voltspike.home}); the built-in default. The key of {@code --detect-threshold} is {@code
  * detect_threshold}. {@code config/voltspike.properties} documents every key.
+ *
+ * <p>Kafka client settings (SASL, SSL, timeouts) come from the same places: {@code kafka.*} keys
+ * of the file, overridden by environment variables {@code VOLTSPIKE_KAFKA_<KEY>} ({@code
+ * VOLTSPIKE_KAFKA_SECURITY_PROTOCOL} is {@code security.protocol}). This class is the one loader:
+ * {@code --config FILE} and {@code VOLTSPIKE_CONFIG=FILE} give the same options and the same client
+ * settings.
  */
 public final class ConfigDefaults implements IDefaultValueProvider {
   private final Properties properties;
@@ -43,8 +49,40 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     return new ConfigDefaults(p, System.getenv());
   }
 
+  /** The same from an explicit file with an explicit environment (tests). */
+  static ConfigDefaults fromFile(String file, Map<String, String> env) {
+    ConfigDefaults d = fromFile(file);
+    return new ConfigDefaults(d.properties, env);
+  }
+
+  /**
+   * The Kafka client settings: the file's {@code kafka.*} entries (prefix removed), then {@code
+   * VOLTSPIKE_KAFKA_*} environment variables (lower case, '_' as '.').
+   */
+  public Properties kafkaClientProperties() {
+    Properties out = new Properties();
+    for (String k : properties.stringPropertyNames()) {
+      if (k.startsWith("kafka.")) {
+        out.put(k.substring("kafka.".length()), properties.getProperty(k).strip());
+      }
+    }
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("VOLTSPIKE_KAFKA_") && k.length() > "VOLTSPIKE_KAFKA_".length()) {
+            String key =
+                k.substring("VOLTSPIKE_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            out.put(key, v.strip());
+          }
+        });
+    return out;
+  }
+
   public static ConfigDefaults fromEnvironment() {
-    Map<String, String> env = System.getenv();
+    return fromEnvironment(System.getenv(), System.getProperty("voltspike.home"));
+  }
+
+  /** Defaults from {@code VOLTSPIKE_CONFIG} in {@code env}, else {@code home}'s default file. */
+  public static ConfigDefaults fromEnvironment(Map<String, String> env, String home) {
     Properties p = new Properties();
     Path file = null;
     if (env.containsKey("VOLTSPIKE_CONFIG")) {
@@ -53,7 +91,6 @@ public final class ConfigDefaults implements IDefaultValueProvider {
         throw new IllegalArgumentException("VOLTSPIKE_CONFIG names no file: " + file);
       }
     } else {
-      String home = System.getProperty("voltspike.home");
       if (home != null) {
         Path f = Path.of(home, "config", "voltspike.properties");
         if (Files.isRegularFile(f)) {

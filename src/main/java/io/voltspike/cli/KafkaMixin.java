@@ -1,11 +1,11 @@
 package io.voltspike.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where Kafka is, and client settings (SASL/SSL...) passed through from the config file. */
 public final class KafkaMixin {
@@ -23,24 +23,19 @@ public final class KafkaMixin {
               + " client settings under the 'kafka.' prefix (e.g. kafka.security.protocol).")
   Path config;
 
-  /** The {@code kafka.*} entries of the config file, prefix removed. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  /**
+   * Kafka client settings from the configuration the command runs with ({@code --config} or
+   * {@code VOLTSPIKE_CONFIG}, then {@code VOLTSPIKE_KAFKA_*}): see {@link ConfigDefaults}.
+   */
   public Properties clientProperties() {
-    Properties out = new Properties();
-    if (config == null) {
-      return out;
+    CommandLine.IDefaultValueProvider p = mixee == null ? null : mixee.defaultValueProvider();
+    if (p instanceof ConfigDefaults c) {
+      return c.kafkaClientProperties();
     }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(config)) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read --config " + config + ": " + e.getMessage());
-    }
-    for (String k : p.stringPropertyNames()) {
-      if (k.startsWith("kafka.")) {
-        out.put(k.substring("kafka.".length()), p.getProperty(k).strip());
-      }
-    }
-    return out;
+    return new Properties();
   }
 
   public boolean embedded() {

@@ -42,7 +42,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--preset",
       defaultValue = "default",
-      description = "default or bench. Default: ${DEFAULT-VALUE}.")
+      description =
+          "default, bench (the standard benchmark), train (domain randomisation), unseen"
+              + " (families training never shows) or silent (spike-free)."
+              + " Default: ${DEFAULT-VALUE}.")
   String preset;
 
   @Option(

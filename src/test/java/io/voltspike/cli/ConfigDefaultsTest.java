@@ -27,7 +27,7 @@ class ConfigDefaultsTest {
     String[] base = {"--input", "x", "--output", "y"};
 
     DetectCommand builtIn = parse(new ConfigDefaults(new Properties(), Map.of()), base);
-    assertEquals(4.0, builtIn.detectorOptions.detectThreshold);
+    assertEquals(3.5, builtIn.detectorOptions.detectThreshold);
     assertEquals("unet", builtIn.detector);
 
     DetectCommand file = parse(new ConfigDefaults(p, Map.of()), base);
@@ -100,5 +100,44 @@ class ConfigDefaultsTest {
       }
     }
     assertEquals(java.util.Set.of(), unknown);
+  }
+
+  @Test
+  void configFileAndVoltspikeConfigGiveTheSameKafkaClientSettings() {
+    String file = "config/production.properties";
+    Properties viaFlag = ConfigDefaults.fromFile(file, Map.of()).kafkaClientProperties();
+    Properties viaEnv =
+        ConfigDefaults.fromEnvironment(Map.of("VOLTSPIKE_CONFIG", file), null)
+            .kafkaClientProperties();
+    assertEquals(viaFlag, viaEnv);
+    assertEquals("SASL_SSL", viaEnv.getProperty("security.protocol"));
+    assertEquals("SCRAM-SHA-512", viaEnv.getProperty("sasl.mechanism"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        viaEnv.getProperty("sasl.jaas.config").contains("${file:"));
+    // an environment variable overrides the file's client setting, through either path
+    Map<String, String> env =
+        Map.of("VOLTSPIKE_CONFIG", file, "VOLTSPIKE_KAFKA_SASL_MECHANISM", "PLAIN");
+    assertEquals(
+        "PLAIN",
+        ConfigDefaults.fromEnvironment(env, null)
+            .kafkaClientProperties()
+            .getProperty("sasl.mechanism"));
+    assertEquals(
+        "PLAIN",
+        ConfigDefaults.fromFile(file, env).kafkaClientProperties().getProperty("sasl.mechanism"));
+  }
+
+  @Test
+  void theRunCommandSeesTheClientSettingsOfVoltspikeConfig() {
+    RunCommand run = new RunCommand();
+    CommandLine cl = new CommandLine(run);
+    cl.setDefaultValueProvider(
+        ConfigDefaults.fromEnvironment(
+            Map.of("VOLTSPIKE_CONFIG", "config/production.properties"), null));
+    cl.parseArgs();
+    assertEquals("SASL_SSL", run.kafka.clientProperties().getProperty("security.protocol"));
+    assertEquals(
+        "kafka-1.lab.example:9093,kafka-2.lab.example:9093,kafka-3.lab.example:9093",
+        run.kafka.bootstrapServers);
   }
 }
