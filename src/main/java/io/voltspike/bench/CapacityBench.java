@@ -115,7 +115,8 @@ public final class CapacityBench {
             "unet",
             options,
             batchWaitMs,
-            "bench");
+            "bench",
+            StreamSettings.DEFAULT_SESSION_IDLE_MS);
     Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, null);
     props.put("num.stream.threads", Integer.toString(streamThreads));
     List<Recording> recs = new ArrayList<>(neurons);

@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code voltspike.home}); the built-in default. The key of {@code --detect-threshold} is {@code
  * detect_threshold}. {@code config/voltspike.properties} documents every key.
  *
- * <p>Kafka client settings (SASL, SSL, timeouts) come from the same places: {@code kafka.*} keys
- * of the file, overridden by environment variables {@code VOLTSPIKE_KAFKA_<KEY>} ({@code
+ * <p>Kafka client settings (SASL, SSL, timeouts) come from the same places: {@code kafka.*} keys of
+ * the file, overridden by environment variables {@code VOLTSPIKE_KAFKA_<KEY>} ({@code
  * VOLTSPIKE_KAFKA_SECURITY_PROTOCOL} is {@code security.protocol}). This class is the one loader:
  * {@code --config FILE} and {@code VOLTSPIKE_CONFIG=FILE} give the same options and the same client
  * settings.

@@ -1,9 +1,9 @@
 package io.voltspike.cli;
 
 import io.voltspike.detect.Detectors;
-import io.voltspike.detect.Spike;
 import io.voltspike.detect.OfflineDetection;
 import io.voltspike.detect.PeakSign;
+import io.voltspike.detect.Spike;
 import io.voltspike.eval.Evaluator;
 import io.voltspike.eval.Plausibility;
 import io.voltspike.io.Recording;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Detect spikes offline and write one NAME.spikes.csv per trace",
-      "(neuron,sample,time_ms,probability; sample is 0-based).",
+      "(session,neuron,sample,time_ms,probability; sample is 0-based in the recording's own frames).",
       "Every input is read and checked before anything is written."
     })
 public final class DetectCommand implements Callable<Integer> {
@@ -42,6 +42,14 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Option(names = "--output", required = true, description = "Output directory.")
   Path output;
+
+  @Option(
+      names = "--session",
+      defaultValue = "offline",
+      description =
+          "Session id written in the spikes CSV's session column (the stream writes the rig's)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String session;
 
   @Override
   public Integer call() throws Exception {
@@ -68,13 +76,13 @@ public final class DetectCommand implements Callable<Integer> {
         Recording r = recs.get(i);
         String file = r.name().replaceAll("[^A-Za-z0-9._-]", "_") + Recordings.SPIKES_SUFFIX;
         List<Spike> found = results.get(i);
-        SpikeCsv.write(output.resolve(file), SpikeCsv.rows(r.name(), r.sampleRateHz(), found));
+        SpikeCsv.write(
+            output.resolve(file), SpikeCsv.rows(session, r.name(), r.sampleRateHz(), found));
         total += found.size();
         if (recs.size() <= 20) {
           PeakSign sign = Evaluator.peakSignFor(r, detectorOptions.explicitPeakSign());
           int low =
-              Plausibility.low(
-                  Plausibility.heights(r, sign, OfflineDetection.samples(found)));
+              Plausibility.low(Plausibility.heights(r, sign, OfflineDetection.samples(found)));
           w.printf(
               Locale.ROOT,
               "%s: %d spikes (%.2f/s) at %.0f Hz, %s; %d below %.1f robust sd of its"

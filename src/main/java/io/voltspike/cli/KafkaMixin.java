@@ -27,8 +27,8 @@ public final class KafkaMixin {
   CommandSpec mixee;
 
   /**
-   * Kafka client settings from the configuration the command runs with ({@code --config} or
-   * {@code VOLTSPIKE_CONFIG}, then {@code VOLTSPIKE_KAFKA_*}): see {@link ConfigDefaults}.
+   * Kafka client settings from the configuration the command runs with ({@code --config} or {@code
+   * VOLTSPIKE_CONFIG}, then {@code VOLTSPIKE_KAFKA_*}): see {@link ConfigDefaults}.
    */
   public Properties clientProperties() {
     CommandLine.IDefaultValueProvider p = mixee == null ? null : mixee.defaultValueProvider();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Follow spike events in the terminal, or write them as the spikes CSV",
-      "(neuron,sample,time_ms,probability) and exit after --idle-exit-s idle seconds."
+      "(session,neuron,sample,time_ms,probability) and exit after --idle-exit-s idle seconds."
     })
 public final class SpikesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -47,6 +47,11 @@ public final class SpikesCommand implements Callable<Integer> {
   double idleExitS;
 
   @Option(
+      names = "--session",
+      description = "Follow one session only (a session id of the rig); default: every session.")
+  String session;
+
+  @Option(
       names = "--read-uncommitted",
       description = "See events before their transaction commits (lowest latency under EOS).")
   boolean readUncommitted;
@@ -67,6 +72,9 @@ public final class SpikesCommand implements Callable<Integer> {
             f.poll(
                 Duration.ofMillis(100),
                 e -> {
+                  if (session != null && !session.equals(e.getSession())) {
+                    return;
+                  }
                   if (output == null) {
                     out.printf(
                         Locale.ROOT,
@@ -88,10 +96,15 @@ public final class SpikesCommand implements Callable<Integer> {
       }
     }
     if (output != null) {
-      all.sort(Comparator.comparing(SpikeEvent::getNeuron).thenComparing(SpikeEvent::getSample));
+      all.sort(
+          Comparator.comparing(SpikeEvent::getSession)
+              .thenComparing(SpikeEvent::getNeuron)
+              .thenComparing(SpikeEvent::getSample));
       List<SpikeCsv.Row> rows = new ArrayList<>();
       for (SpikeEvent e : all) {
-        rows.add(new SpikeCsv.Row(e.getNeuron(), e.getSample(), e.getTimeMs(), e.getProbability()));
+        rows.add(
+            new SpikeCsv.Row(
+                e.getSession(), e.getNeuron(), e.getSample(), e.getTimeMs(), e.getProbability()));
       }
       SpikeCsv.write(output, rows);
       out.printf(Locale.ROOT, "%d spikes written to %s%n", rows.size(), output);

@@ -68,6 +68,14 @@ public final class StreamMixin {
   int streamThreads;
 
   @Option(
+      names = "--session-idle-s",
+      defaultValue = "1800",
+      description =
+          "A session with no chunk for this long ends: its last spikes are decided and published"
+              + " and its state deleted. Default: ${DEFAULT-VALUE}.")
+  double sessionIdleS;
+
+  @Option(
       names = "--detector",
       defaultValue = "unet",
       description = "Detector the job runs: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
@@ -81,6 +89,7 @@ public final class StreamMixin {
         detector,
         base.withPeakSign(sign == null ? PeakSign.POS : sign),
         batchWaitMs,
-        "voltspike");
+        "voltspike",
+        Math.round(sessionIdleS * 1000));
   }
 }

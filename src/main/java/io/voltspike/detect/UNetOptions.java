@@ -19,8 +19,8 @@ import java.nio.file.Path;
  *     stays a spike
  * @param batchSize most windows per ONNX Runtime call
  * @param minHeightSd per-neuron calibration: a candidate must stand at least this many robust
- *     standard deviations of the neuron's own high-pass channel above zero (within a sample of
- *     it); 0 turns the floor off
+ *     standard deviations of the neuron's own high-pass channel above zero (within a sample of it);
+ *     0 turns the floor off
  */
 public record UNetOptions(
     Path modelPath,

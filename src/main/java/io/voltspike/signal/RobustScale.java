@@ -2,8 +2,8 @@ package io.voltspike.signal;
 
 /**
  * A streaming robust spread estimate in O(1) state: the median of |x| tracked multiplicatively
- * (each value above the estimate raises it by a factor e^step, each one below lowers it by the
- * same factor, so it settles where half the values lie on each side), times 1.4826, the sd of a
+ * (each value above the estimate raises it by a factor e^step, each one below lowers it by the same
+ * factor, so it settles where half the values lie on each side), times 1.4826, the sd of a
  * zero-median Gaussian. Sparse large values (spikes) move it by at most one step each, unlike a
  * running mean or standard deviation. With {@code step} 0.004 it follows a change of scale by a
  * factor e within 250 samples and fluctuates by a few percent.

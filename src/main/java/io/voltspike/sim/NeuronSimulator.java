@@ -128,8 +128,12 @@ public final class NeuronSimulator {
       double ph = rng.nextDouble() * 2 * Math.PI;
       for (int j = 0; j < n; j++) {
         double a = 2 * Math.PI * p.humHz() * j / fs + ph;
-        out[j] += (float) (p.humAmp() * sigma0 * (Math.sin(a) + 0.5 * Math.sin(2 * a + 1)
-            + 0.3 * Math.sin(3 * a + 2)) / 1.17);
+        out[j] +=
+            (float)
+                (p.humAmp()
+                    * sigma0
+                    * (Math.sin(a) + 0.5 * Math.sin(2 * a + 1) + 0.3 * Math.sin(3 * a + 2))
+                    / 1.17);
       }
     }
     if (p.brownFraction() > 0) {
@@ -150,7 +154,8 @@ public final class NeuronSimulator {
           int to = (int) Math.min(n - 1, c + 0.09 * fs);
           for (int i = j; i <= to; i++) {
             double e = Math.exp(-0.5 * Math.pow((i - c) / (0.02 * fs), 2));
-            double volt = p.rippleAmp() / p.snr() * e * Math.sin(2 * Math.PI * p.rippleHz() * i / fs + ph);
+            double volt =
+                p.rippleAmp() / p.snr() * e * Math.sin(2 * Math.PI * p.rippleHz() * i / fs + ph);
             out[i] += (float) (bright[i] * p.polarity() * k * volt);
           }
           next = j + 0.1 * fs - Math.log(1 - rng.nextDouble()) * fs;
@@ -231,7 +236,6 @@ public final class NeuronSimulator {
       double s = d < 0 ? sRise : sDecay;
       return amplitude * Math.exp(-0.5 * d * d / (s * s));
     }
-
   }
 
   static Waveform[] waveforms(TraceParams p, SpikeTrain train, SplittableRandom shape) {

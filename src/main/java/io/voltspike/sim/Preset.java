@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  *   <li>{@code unseen}: the generalisation set: 100 traces x 30 s in five families whose nuisances
  *       training never shows (after-hyperpolarisation, mains hum, random-walk noise, 150-250 Hz
  *       ripples, heavy-tailed noise), SNR 3-9, seed 20261202.
- *   <li>{@code silent}: 40 spike-free traces x 30 s (noise, bleaching, drift, subthreshold
- *       activity and 4-100 Hz oscillations up to 3x the noise), seed 20261203: every reported
- *       spike is a false positive.
+ *   <li>{@code silent}: 40 spike-free traces x 30 s (noise, bleaching, drift, subthreshold activity
+ *       and 4-100 Hz oscillations up to 3x the noise), seed 20261203: every reported spike is a
+ *       false positive.
  * </ul>
  */
 public enum Preset {
@@ -132,9 +132,9 @@ public enum Preset {
   /**
    * One training trace: SNR 2-12 weighted towards the hard end, either polarity; waveforms 1-5 ms
    * wide with random rise/decay asymmetry, camera integration on most traces; bursts with shrinking
-   * spikelets; subthreshold OU activity and a 4-100 Hz oscillation up to 1.3x the spike height;
-   * 1/f noise, bleaching, drift, motion steps, artefacts; a tenth of the traces spike-free; half
-   * at another frame rate than the model's.
+   * spikelets; subthreshold OU activity and a 4-100 Hz oscillation up to 1.3x the spike height; 1/f
+   * noise, bleaching, drift, motion steps, artefacts; a tenth of the traces spike-free; half at
+   * another frame rate than the model's.
    */
   static TraceParams randomized(double durationS, double modelRateHz, SplittableRandom r) {
     boolean silent = r.nextDouble() < 0.1;
@@ -172,8 +172,7 @@ public enum Preset {
   }
 
   /** An out-of-training trace of family {@code f}; SNR 3-9 in 20 levels, polarity alternating. */
-  static TraceParams unseen(
-      Family f, int i, double durationS, double rateHz, SplittableRandom r) {
+  static TraceParams unseen(Family f, int i, double durationS, double rateHz, SplittableRandom r) {
     int level = (i / Family.UNSEEN.length) % 20;
     double snr = 3.0 + 6.0 * level / 19.0;
     int polarity = level % 2 == 0 ? 1 : -1;

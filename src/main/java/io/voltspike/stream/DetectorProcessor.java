@@ -50,6 +50,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   private final Map<String, Integer> inboxUsed = new HashMap<>();
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Set<String> waiting = new LinkedHashSet<>();
+  private final Map<String, Long> lastActivityMs = new HashMap<>();
+  private long lastSweepMs;
+
+  /** Idle sessions and old end markers are looked for at most this often. */
+  static final long SWEEP_INTERVAL_MS = 5_000;
 
   /**
    * Neuron@rate pairs no detector can be built for (e.g. an unservable rate): dead-lettered once
@@ -102,6 +107,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       deadLetter(record, "bad_rate", "sample_rate_hz must be > 0, was " + chunk.getSampleRateHz());
       return;
     }
+    String unit = NeuronStore.unit(key, chunk.getSession());
     String refusal = key + "@" + chunk.getSampleRateHz();
     if (refused.containsKey(refusal)) {
       StreamStats.bad("refused_neuron"); // counted, not dead-lettered again
@@ -109,7 +115,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
     NeuronSession s;
     try {
-      s = session(key, chunk.getSampleRateHz());
+      s = session(unit, chunk.getSampleRateHz());
     } catch (UnsupportedRateException e) {
       refused.put(refusal, e.getMessage());
       deadLetter(record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
@@ -133,6 +139,19 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       // reported, and processed as missing samples so the indices stay consistent
       deadLetter(record, "nan_only", "every sample is NaN or infinite; treated as missing");
     }
+    if (s == null) {
+      deadLetter(
+          record,
+          "after_end",
+          "session '"
+              + chunk.getSession()
+              + "' of "
+              + key
+              + " has ended; a new session needs a"
+              + " new session id");
+      return;
+    }
+    lastActivityMs.put(unit, context.currentSystemTimeMs());
     try {
       NeuronSession.Accepted a = s.accept(chunk);
       StreamStats.CHUNKS.increment();
@@ -152,29 +171,33 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       // A detector that throws on this record would throw again on every retry and wedge the
       // stream thread: the record is dead-lettered and the neuron starts afresh on its next chunk.
       deadLetter(record, "processing_error", describe(e));
-      forget(key);
+      forget(unit);
       return;
     }
-    waiting.add(key);
-    int slot = inboxUsed.getOrDefault(key, 0);
+    waiting.add(unit);
+    int slot = inboxUsed.getOrDefault(unit, 0);
     if (slot == NeuronStore.INBOX_SLOTS) {
-      snapshot(key, s, context.currentSystemTimeMs()); // covers this chunk too
+      snapshot(unit, s, context.currentSystemTimeMs()); // covers this chunk too
     } else {
-      neurons.append(key, slot, record.value());
-      inboxUsed.put(key, slot + 1);
+      neurons.append(unit, slot, record.value());
+      inboxUsed.put(unit, slot + 1);
     }
   }
 
-  private NeuronSession session(String key, double rateHz) {
-    NeuronSession s = live.get(key);
+  /** The live state of a unit: in memory, else restored, else new; null if the session ended. */
+  private NeuronSession session(String unit, double rateHz) {
+    NeuronSession s = live.get(unit);
     if (s != null) {
       return s;
     }
-    s = restore(key);
+    s = restore(unit);
     if (s == null) {
+      if (neurons.endedAt(unit) >= 0) {
+        return null;
+      }
       s = new NeuronSession(detector(rateHz));
     }
-    live.put(key, s);
+    live.put(unit, s);
     return s;
   }
 
@@ -182,14 +205,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     return Detectors.create(settings.detector(), settings.options().withSampleRate(rateHz));
   }
 
-  /** A neuron's stored state, or null; state in an earlier inbox format is migrated here. */
-  private NeuronSession restore(String key) {
-    NeuronStore.Loaded l = neurons.load(key, this::detector);
-    inboxUsed.put(key, l.inboxUsed());
-    if (l.session() != null && !l.legacy().isEmpty()) {
-      snapshot(key, l.session(), context.currentSystemTimeMs());
-      neurons.dropLegacy(l.legacy());
-    }
+  /** A unit's stored state, or null. */
+  private NeuronSession restore(String unit) {
+    NeuronStore.Loaded l = neurons.load(unit, this::detector);
+    inboxUsed.put(unit, l.inboxUsed());
     return l.session();
   }
 
@@ -205,15 +224,39 @@ public final class DetectorProcessor implements Processor<String, byte[], String
    */
   private void resumeRestored() {
     resumed = true;
-    for (String key : neurons.neurons()) {
-      if (!live.containsKey(key)) {
-        NeuronSession s = restore(key);
-        if (s != null && !s.ended()) {
-          live.put(key, s);
-          waiting.add(key);
+    long now = context.currentSystemTimeMs();
+    for (String unit : neurons.units()) {
+      if (!live.containsKey(unit)) {
+        NeuronSession s = restore(unit);
+        if (s != null) {
+          live.put(unit, s);
+          lastActivityMs.put(unit, now);
+          waiting.add(unit);
         }
       }
     }
+  }
+
+  /**
+   * Ends sessions idle longer than the timeout (their remaining spikes are decided and published
+   * like at {@code end_of_session}) and purges old end markers; at most every few seconds.
+   */
+  private void expireIdle(long now) {
+    if (now - lastSweepMs < Math.min(SWEEP_INTERVAL_MS, settings.sessionIdleMs())) {
+      return;
+    }
+    lastSweepMs = now;
+    for (Map.Entry<String, Long> e : lastActivityMs.entrySet()) {
+      if (now - e.getValue() > settings.sessionIdleMs()) {
+        NeuronSession s = live.get(e.getKey());
+        if (s != null && !s.ended()) {
+          s.expire();
+          StreamStats.SESSIONS_EXPIRED.increment();
+          waiting.add(e.getKey());
+        }
+      }
+    }
+    neurons.purgeEnded(now - settings.sessionIdleMs());
   }
 
   /** Batched inference over every waiting neuron, then publishes spikes (the punctuator). */
@@ -221,18 +264,20 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     if (!resumed) {
       resumeRestored();
     }
+    expireIdle(context.currentSystemTimeMs());
     if (waiting.isEmpty()) {
       return;
     }
-    List<String> keys = new ArrayList<>(waiting);
+    List<String> units = new ArrayList<>(waiting);
     waiting.clear();
-    inferPending(keys);
+    inferPending(units);
     long now = context.currentSystemTimeMs();
-    for (String key : keys) {
-      NeuronSession s = live.get(key);
+    for (String unit : units) {
+      NeuronSession s = live.get(unit);
       if (s == null) {
         continue;
       }
+      String key = NeuronStore.neuronOf(unit);
       List<Spike> out = s.outbox();
       long last = s.publishedUpTo();
       for (Spike sp : out) {
@@ -258,16 +303,21 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       out.clear();
       if (last > s.publishedUpTo()) {
         s.publishedUpTo(last);
-        neurons.published(key, last);
-      }
-      Long snap = lastSnapshotMs.get(key);
-      if (s.ended() || snap == null || now - snap >= SNAPSHOT_INTERVAL_MS) {
-        snapshot(key, s, now);
+        neurons.published(unit, last);
       }
       if (s.ended()) {
-        live.remove(key);
-        lastSnapshotMs.remove(key);
-        inboxUsed.remove(key);
+        // its last spikes are out (in this transaction, under EOS): the state goes
+        neurons.ended(unit, now);
+        live.remove(unit);
+        lastSnapshotMs.remove(unit);
+        inboxUsed.remove(unit);
+        lastActivityMs.remove(unit);
+        StreamStats.SESSIONS_ENDED.increment();
+        continue;
+      }
+      Long snap = lastSnapshotMs.get(unit);
+      if (snap == null || now - snap >= SNAPSHOT_INTERVAL_MS) {
+        snapshot(unit, s, now);
       }
     }
   }
@@ -306,12 +356,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   }
 
   /** Drops a neuron's live and stored state: its next chunk starts it afresh (with a gap). */
-  private void forget(String key) {
-    live.remove(key);
-    waiting.remove(key);
-    lastSnapshotMs.remove(key);
-    inboxUsed.remove(key);
-    neurons.delete(key);
+  private void forget(String unit) {
+    live.remove(unit);
+    waiting.remove(unit);
+    lastSnapshotMs.remove(unit);
+    inboxUsed.remove(unit);
+    lastActivityMs.remove(unit);
+    neurons.delete(unit);
   }
 
   /**
@@ -325,10 +376,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     } catch (RuntimeException e) {
       if (group.size() == 1) {
         NeuronSession s = group.get(0);
-        String key = keyOf(s);
+        String unit = keyOf(s);
         StreamStats.bad("inference_error");
-        forwardDeadLetter(key, "inference_error", describe(e), null);
-        forget(key);
+        forwardDeadLetter(NeuronStore.neuronOf(unit), "inference_error", describe(e), null);
+        forget(unit);
         return;
       }
       for (NeuronSession s : group) {

@@ -137,6 +137,17 @@ public final class NeuronSession {
     return new Accepted(v.length, gap, skip, missing);
   }
 
+  /**
+   * Ends the session without an {@code end_of_session} chunk (it went idle): every remaining sample
+   * is decided into the outbox.
+   */
+  public void expire() {
+    if (!ended) {
+      detector.flush(sink());
+      ended = true;
+    }
+  }
+
   /** The last spike sample already published (spikes up to it are not published again). */
   public long publishedUpTo() {
     return publishedUpTo;

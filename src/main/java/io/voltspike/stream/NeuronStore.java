@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * How neuron state is kept in the changelogged store so that it is cheap per record and exact after
- * any commit:
+ * any commit. State belongs to a <i>unit</i>: one session of one neuron ({@link #unit}), so a lab
+ * that records the same neuron ids many times a day starts each session clean. For each unit:
  *
  * <ul>
  *   <li>{@code I<n><slot>}: the inbox, a ring of {@link #INBOX_SLOTS} slots: the k-th chunk
@@ -25,11 +26,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code P<n>}: the last spike sample published, written with the spikes.
  * </ul>
  *
- * A neuron is restored from its snapshot, then its inbox is replayed in slot order through the same
- * deterministic detector, and spikes at or before the published mark are not published again. A
- * snapshot does not delete the inbox: the next chunks overwrite its slots, and the slots they have
- * not reached yet hold chunks the snapshot covers, which the replay refuses as already processed.
- * One changelog record per chunk, no tombstones.
+ * When a session ends (its {@code end_of_session} chunk, or idle longer than the configured
+ * timeout) all of it is deleted (tombstones in the changelog) and only {@code E<n>}, the wall time
+ * it ended, stays until the idle timeout has passed again, so that a late chunk of the ended
+ * session is refused rather than starting it anew.
+ *
+ * <p>A neuron is restored from its snapshot, then its inbox is replayed in slot order through the
+ * same deterministic detector, and spikes at or before the published mark are not published again.
+ * A snapshot does not delete the inbox: the next chunks overwrite its slots, and the slots they
+ * have not reached yet hold chunks the snapshot covers, which the replay refuses as already
+ * processed. One changelog record per chunk, no tombstones.
  */
 public final class NeuronStore {
   private static final char SEP = '\u0001';
@@ -46,6 +52,51 @@ public final class NeuronStore {
 
   static String publishedKey(String n) {
     return "P" + SEP + n;
+  }
+
+  static String endedKey(String n) {
+    return "E" + SEP + n;
+  }
+
+  /** Separates a unit's neuron id and session id (neither may contain it). */
+  static final char UNIT_SEP = '\u0003';
+
+  /** The state unit of one session of one neuron. */
+  public static String unit(String neuron, String session) {
+    return neuron + UNIT_SEP + session;
+  }
+
+  /** The neuron id of a unit. */
+  public static String neuronOf(String unit) {
+    int i = unit.indexOf(UNIT_SEP);
+    return i < 0 ? unit : unit.substring(0, i);
+  }
+
+  /** Marks a unit ended at {@code wallMs} (everything else of it is deleted). */
+  public void ended(String unit, long wallMs) {
+    delete(unit);
+    kv.put(endedKey(unit), ByteBuffer.allocate(8).putLong(wallMs).array());
+  }
+
+  /** When the unit ended, or -1. */
+  public long endedAt(String unit) {
+    byte[] b = kv.get(endedKey(unit));
+    return b == null ? -1 : ByteBuffer.wrap(b).getLong();
+  }
+
+  /** Deletes the end markers older than {@code beforeMs}; returns how many. */
+  public int purgeEnded(long beforeMs) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = kv.range("E" + SEP, "E" + END)) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> e = it.next();
+        if (ByteBuffer.wrap(e.value).getLong() < beforeMs) {
+          old.add(e.key);
+        }
+      }
+    }
+    old.forEach(kv::delete);
+    return old.size();
   }
 
   /**
@@ -81,29 +132,30 @@ public final class NeuronStore {
     kv.put(publishedKey(neuron), ByteBuffer.allocate(8).putLong(sample).array());
   }
 
-  /** Every neuron with anything stored. */
-  public Set<String> neurons() {
+  /** Every unit with a live state stored (ended ones are deleted). */
+  public Set<String> units() {
     Set<String> out = new TreeSet<>();
-    try (KeyValueIterator<String, byte[]> it = kv.all()) {
+    try (KeyValueIterator<String, byte[]> it = kv.range("S" + SEP, "S" + END)) {
+      while (it.hasNext()) {
+        out.add(it.next().key.substring(2));
+      }
+    }
+    try (KeyValueIterator<String, byte[]> it = kv.range("I" + SEP, "I" + END)) {
       while (it.hasNext()) {
         String k = it.next().key;
-        int a = k.indexOf(SEP);
-        int b = k.indexOf(SEP, a + 1);
-        out.add(b < 0 ? k.substring(a + 1) : k.substring(a + 1, b));
+        out.add(k.substring(2, k.lastIndexOf(SEP)));
       }
     }
     return out;
   }
 
   /**
-   * A rebuilt neuron.
+   * A rebuilt unit.
    *
    * @param session null when nothing is stored
    * @param inboxUsed slots holding chunks after the snapshot: the next chunk goes to this slot
-   * @param legacy inbox entries in the format of earlier versions (keyed by first sample), replayed
-   *     here; the caller snapshots at once and {@link #dropLegacy} removes them
    */
-  public record Loaded(NeuronSession session, int inboxUsed, List<String> legacy) {}
+  public record Loaded(NeuronSession session, int inboxUsed) {}
 
   /**
    * Rebuilds a neuron: snapshot, then the inbox replayed.
@@ -112,27 +164,22 @@ public final class NeuronStore {
    */
   public Loaded load(String neuron, DoubleFunction<SpikeDetector> detectors) {
     byte[] snap = kv.get(snapshotKey(neuron));
-    List<KeyValue<String, byte[]>> slots = new ArrayList<>();
-    List<KeyValue<String, byte[]>> legacy = new ArrayList<>();
+    List<KeyValue<String, byte[]>> inbox = new ArrayList<>();
     String prefix = "I" + SEP + neuron + SEP;
     try (KeyValueIterator<String, byte[]> it = kv.range(prefix, "I" + SEP + neuron + END)) {
       while (it.hasNext()) {
-        KeyValue<String, byte[]> e = it.next();
-        (slotOf(e.key, prefix) >= 0 ? slots : legacy).add(e);
+        inbox.add(it.next());
       }
     }
     NeuronSession s = null;
     if (snap != null) {
       s = NeuronSession.fromBytes(snap, detectors.apply(NeuronSession.sampleRateOf(snap)));
     }
-    // legacy entries (sample order) predate any slot entry
-    List<KeyValue<String, byte[]>> inbox = new ArrayList<>(legacy);
-    inbox.addAll(slots);
     int used = 0;
     for (KeyValue<String, byte[]> e : inbox) {
       boolean[] accepted = {false};
       s = replay(s, e.value, detectors, accepted);
-      if (accepted[0] && slotOf(e.key, prefix) >= 0) {
+      if (accepted[0]) {
         used = slotOf(e.key, prefix) + 1;
       }
     }
@@ -142,14 +189,12 @@ public final class NeuronStore {
         s.publishedUpTo(ByteBuffer.wrap(p).getLong());
       }
     }
-    return new Loaded(s, used, legacy.stream().map(e -> e.key).toList());
+    return new Loaded(s, used);
   }
 
-  /** The slot of an inbox key, or -1 for a key of the earlier format (19-digit first sample). */
+  /** The slot of an inbox key. */
   private static int slotOf(String key, String prefix) {
-    return key.length() - prefix.length() == 2
-        ? Integer.parseInt(key.substring(prefix.length()))
-        : -1;
+    return Integer.parseInt(key.substring(prefix.length()));
   }
 
   /** Deletes everything stored for a neuron (tombstones in the changelog). */
@@ -163,11 +208,6 @@ public final class NeuronStore {
         keys.add(it.next().key);
       }
     }
-    keys.forEach(kv::delete);
-  }
-
-  /** Deletes inbox entries of the earlier format once a snapshot covers them. */
-  public void dropLegacy(List<String> keys) {
     keys.forEach(kv::delete);
   }
 

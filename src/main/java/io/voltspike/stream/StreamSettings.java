@@ -13,6 +13,8 @@ import java.util.Properties;
  * @param options detector options (the sample rate is taken from each neuron's chunks)
  * @param batchWaitMs longest a cut window waits for the batched inference
  * @param detectorVersion stamped on every spike event
+ * @param sessionIdleMs a session with no chunk for this long (wall clock) is ended: its last spikes
+ *     are decided and published and its state deleted
  */
 public record StreamSettings(
     String samplesTopic,
@@ -21,7 +23,11 @@ public record StreamSettings(
     String detector,
     DetectorOptions options,
     long batchWaitMs,
-    String detectorVersion) {
+    String detectorVersion,
+    long sessionIdleMs) {
+
+  /** The default idle timeout of a session: 30 minutes. */
+  public static final long DEFAULT_SESSION_IDLE_MS = 30 * 60_000L;
 
   public static StreamSettings defaults() {
     return new StreamSettings(
@@ -31,7 +37,8 @@ public record StreamSettings(
         "unet",
         DetectorOptions.defaults(),
         5,
-        "voltspike");
+        "voltspike",
+        DEFAULT_SESSION_IDLE_MS);
   }
 
   /** The frame-block input topic, named after the samples topic ("...samples" -> "...frames"). */
@@ -43,7 +50,26 @@ public record StreamSettings(
 
   public StreamSettings withDetector(String name, DetectorOptions o) {
     return new StreamSettings(
-        samplesTopic, spikesTopic, deadLetterTopic, name, o, batchWaitMs, detectorVersion);
+        samplesTopic,
+        spikesTopic,
+        deadLetterTopic,
+        name,
+        o,
+        batchWaitMs,
+        detectorVersion,
+        sessionIdleMs);
+  }
+
+  public StreamSettings withSessionIdleMs(long ms) {
+    return new StreamSettings(
+        samplesTopic,
+        spikesTopic,
+        deadLetterTopic,
+        detector,
+        options,
+        batchWaitMs,
+        detectorVersion,
+        ms);
   }
 
   /** Kafka Streams properties for a processing profile: "eos" (default) or "low-latency". */

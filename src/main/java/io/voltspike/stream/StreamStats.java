@@ -19,6 +19,8 @@ public final class StreamStats {
   public static final LongAdder GAPS = new LongAdder();
   public static final LongAdder GAP_SAMPLES = new LongAdder();
   public static final LongAdder MISSING_SAMPLES = new LongAdder();
+  public static final LongAdder SESSIONS_ENDED = new LongAdder();
+  public static final LongAdder SESSIONS_EXPIRED = new LongAdder();
   public static final AtomicLong LAST_BATCH_SIZE = new AtomicLong();
 
   /**

@@ -88,8 +88,8 @@ public final class UNetTrainer {
 
   /**
    * A recording resampled to the model's rate by camera integration ({@link FrameResampler}), its
-   * true spikes moved to the model sample that holds the centre of their frame; the features'
-   * noise lag is recorded in its metadata. A recording already at the rate is returned as is.
+   * true spikes moved to the model sample that holds the centre of their frame; the features' noise
+   * lag is recorded in its metadata. A recording already at the rate is returned as is.
    */
   static Recording atModelRate(Recording r) {
     if (r.sampleRateHz() == MODEL_RATE_HZ) {

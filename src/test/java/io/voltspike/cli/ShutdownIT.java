@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM to a demo under load: the streams stop before the shared ONNX session is closed, and
- * the process exits 0 without a JVM crash report.
+ * SIGTERM to a demo under load: the streams stop before the shared ONNX session is closed, and the
+ * process exits 0 without a JVM crash report.
  */
 class ShutdownIT {
   @TempDir Path dir;

@@ -46,7 +46,8 @@ class UNetDetectorTest {
       noisy[i] += (float) (3 * r.nextGaussian());
     }
     List<Spike> buried = OfflineDetection.run(new UNetDetector(floored, overconfident), noisy);
-    assertTrue(buried.size() < st.spikes.length / 2, "spikes at 2.5 of 3.2 sigma: " + buried.size());
+    assertTrue(
+        buried.size() < st.spikes.length / 2, "spikes at 2.5 of 3.2 sigma: " + buried.size());
   }
 
   static final float[] TRACE = SyntheticTraces.make(7345, 12, 1, 21).trace;

@@ -460,18 +460,19 @@ class DetectorTopologyTest {
     List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, false);
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(0)));
     var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    String n = NeuronStore.unit("n", "s"); // state belongs to one session of one neuron
     assertArrayEquals(
         AvroCodec.CHUNKS.encode(cs.get(0)),
-        store.get(NeuronStore.inboxKey("n", 0)),
+        store.get(NeuronStore.inboxKey(n, 0)),
         "the chunk is in the inbox's first slot");
     driver.advanceWallClockTime(Duration.ofMillis(5));
-    byte[] snap = store.get(NeuronStore.snapshotKey("n"));
+    byte[] snap = store.get(NeuronStore.snapshotKey(n));
     assertTrue(snap != null && snap.length > 1000);
     assertTrue(snap.length <= 16 * 1024, "state " + snap.length + " bytes");
     // after the snapshot the slots are reused from the first, without deleting anything
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(1)));
-    assertArrayEquals(AvroCodec.CHUNKS.encode(cs.get(1)), store.get(NeuronStore.inboxKey("n", 0)));
-    assertEquals(null, store.get(NeuronStore.inboxKey("n", 1)));
+    assertArrayEquals(AvroCodec.CHUNKS.encode(cs.get(1)), store.get(NeuronStore.inboxKey(n, 0)));
+    assertEquals(null, store.get(NeuronStore.inboxKey(n, 1)));
     // no punctuation for longer than the ring: the chunk that finds every slot used is snapshotted
     for (int i = 2; i < 2 + NeuronStore.INBOX_SLOTS; i++) {
       in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(i)));
@@ -479,8 +480,8 @@ class DetectorTopologyTest {
     int last = 1 + NeuronStore.INBOX_SLOTS;
     assertArrayEquals(
         AvroCodec.CHUNKS.encode(cs.get(last - 1)),
-        store.get(NeuronStore.inboxKey("n", NeuronStore.INBOX_SLOTS - 1)));
-    byte[] forced = store.get(NeuronStore.snapshotKey("n"));
+        store.get(NeuronStore.inboxKey(n, NeuronStore.INBOX_SLOTS - 1)));
+    byte[] forced = store.get(NeuronStore.snapshotKey(n));
     assertEquals(
         (last + 1) * 10L,
         NeuronSession.fromBytes(forced, Detectors.create("unet", DetectorOptions.defaults()))
@@ -488,7 +489,7 @@ class DetectorTopologyTest {
         "the forced snapshot covers the chunk that found the ring full");
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(last + 1)));
     assertArrayEquals(
-        AvroCodec.CHUNKS.encode(cs.get(last + 1)), store.get(NeuronStore.inboxKey("n", 0)));
+        AvroCodec.CHUNKS.encode(cs.get(last + 1)), store.get(NeuronStore.inboxKey(n, 0)));
     // the whole stored state of a neuron, every slot in use: snapshot + inbox + mark
     for (int i = last + 2; i < last + 2 + 3 * NeuronStore.INBOX_SLOTS; i++) {
       send("n", cs.get(i));
@@ -504,39 +505,75 @@ class DetectorTopologyTest {
   }
 
   @Test
-  void stateInTheEarlierInboxFormatIsMigratedExactly() {
-    // an earlier version kept one inbox entry per chunk keyed by its first sample (19 digits) and
-    // deleted the entries a snapshot covered: rebuild such a store from this version's, restart
-    Recording r = trace(73);
-    List<VoltageChunk> cs = ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true);
-    int half = cs.size() / 2 + 9;
-    start("unet");
-    List<Long> got = feedThenBurst(cs, half - 9, 9);
-    var old = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
-    byte[] snap = old.get(NeuronStore.snapshotKey("n"));
-    long covered =
-        NeuronSession.fromBytes(snap, Detectors.create("unet", DetectorOptions.defaults()))
-            .nextSample();
-    byte[] mark = old.get(NeuronStore.publishedKey("n"));
-    List<org.apache.kafka.streams.KeyValue<String, byte[]>> legacy = new ArrayList<>();
-    for (int i = 0; i < half; i++) {
-      if (cs.get(i).getFirstSample() >= covered) {
-        legacy.add(
-            new org.apache.kafka.streams.KeyValue<>(
-                "I\u0001n\u0001" + String.format("%019d", cs.get(i).getFirstSample()),
-                AvroCodec.CHUNKS.encode(cs.get(i))));
+  void twoSessionsOfTheSameNeuronsAreEachTheirOfflineSpikesAndEndedStateIsGone() {
+    start("threshold");
+    var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    Recording day1 = trace(71);
+    Recording day2 = trace(72);
+    for (String session : new String[] {"day1", "day2"}) {
+      Recording r = session.equals("day1") ? day1 : day2;
+      for (String neuron : new String[] {"n1", "n2"}) {
+        for (VoltageChunk c :
+            ChunkSplitter.split(session, neuron, r.voltage(), 1000, 10, 0, true)) {
+          send(neuron, c);
+        }
+      }
+      driver.advanceWallClockTime(Duration.ofMillis(20));
+    }
+    List<SpikeEvent> events = spikes.readValuesToList();
+    for (String session : new String[] {"day1", "day2"}) {
+      Recording r = session.equals("day1") ? day1 : day2;
+      for (String neuron : new String[] {"n1", "n2"}) {
+        List<Long> got =
+            events.stream()
+                .filter(e -> e.getSession().equals(session) && e.getNeuron().equals(neuron))
+                .map(SpikeEvent::getSample)
+                .collect(Collectors.toList());
+        assertEquals(offline("threshold", r.voltage()), got, session + "/" + neuron);
       }
     }
-    assertTrue(legacy.size() >= 9, "the chunks after the last snapshot: " + legacy.size());
-    driver.close();
-    start("unet");
+    assertTrue(dead.isEmpty(), "a second session is not 'after_end'");
+    // the ended sessions' state is gone: only their end markers are left
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        String k = it.next().key;
+        assertTrue(k.startsWith("E"), "left in the store: " + k.replace('\u0001', '/'));
+      }
+    }
+    // a late chunk of an ended session is refused, not started anew
+    send("n1", ChunkSplitter.split("day1", "n1", day1.voltage(), 1000, 10, 0, false).get(5));
+    assertEquals("after_end", dead.readValue().getReason());
+  }
+
+  @Test
+  void anIdleSessionEndsItsSpikesAreOutAndItsStateIsDeleted() {
+    StreamSettings s =
+        StreamSettings.defaults()
+            .withDetector("threshold", DetectorOptions.defaults())
+            .withSessionIdleMs(60_000);
+    Properties p = StreamSettings.streamsProperties("dummy:9092", "test", "eos", null);
+    driver = new TopologyTestDriver(DetectorTopology.build(s), p);
+    in = driver.createInputTopic(Topics.SAMPLES, new StringSerializer(), new ByteArraySerializer());
+    spikes = driver.createOutputTopic(Topics.SPIKES, new StringDeserializer(), SPIKE);
+    dead = driver.createOutputTopic(Topics.DEAD_LETTER, new StringDeserializer(), DEAD);
+    Recording r = trace(73);
+    // no end_of_session: the rig stopped
+    for (VoltageChunk c : ChunkSplitter.split("s9", "n1", r.voltage(), 1000, 10, 0, false)) {
+      send("n1", c);
+    }
+    List<Long> before = spikesOf("n1");
+    driver.advanceWallClockTime(Duration.ofSeconds(70));
+    List<Long> after = spikesOf("n1");
+    List<Long> all = new ArrayList<>(before);
+    all.addAll(after);
+    assertEquals(offline("threshold", r.voltage()), all, "the expiry decided the last samples");
     var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
-    store.put(NeuronStore.snapshotKey("n"), snap);
-    store.put(NeuronStore.publishedKey("n"), mark);
-    legacy.forEach(kv -> store.put(kv.key, kv.value));
-    got.addAll(burstToEnd(cs, half));
-    assertEquals(offline("unet", r.voltage()), got);
-    legacy.forEach(kv -> assertEquals(null, store.get(kv.key), "migrated and removed"));
+    String unit = NeuronStore.unit("n1", "s9");
+    assertEquals(null, store.get(NeuronStore.snapshotKey(unit)));
+    assertTrue(store.get(NeuronStore.endedKey(unit)) != null);
+    // the end marker itself goes after another idle period
+    driver.advanceWallClockTime(Duration.ofSeconds(70));
+    assertEquals(null, store.get(NeuronStore.endedKey(unit)));
   }
 
   @Test

@@ -74,7 +74,8 @@ class StreamParityIT {
         "unet",
         DetectorOptions.defaults().withPeakSign(sign),
         5,
-        "it");
+        "it",
+        StreamSettings.DEFAULT_SESSION_IDLE_MS);
   }
 
   static Map<String, List<Long>> collect(SpikeFollower f, int expected, Duration timeout) {
