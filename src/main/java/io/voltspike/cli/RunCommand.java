@@ -53,6 +53,10 @@ public final class RunCommand implements Callable<Integer> {
             stream.profile,
             clientProps);
     p.put("num.stream.threads", Integer.toString(stream.streamThreads));
+    String instance = stream.groupInstanceId();
+    if (instance != null && !clientProps.containsKey("group.instance.id")) {
+      p.put("group.instance.id", instance);
+    }
     StreamSettings.validate(p);
     DetectorInfo info = DetectorInfo.of(s);
     MetricsServer metrics = metricsOptions.start(info, out);

@@ -68,6 +68,23 @@ public final class StreamMixin {
   int streamThreads;
 
   @Option(
+      names = "--instance-id",
+      defaultValue = "",
+      description =
+          "Static group membership id of this instance (group.instance.id); empty: derived from"
+              + " the host and the state directory, so a restart rejoins as the same member."
+              + " 'none' turns static membership off. Default: '${DEFAULT-VALUE}'.")
+  String instanceId;
+
+  /** The group.instance.id to use, or null for none. */
+  public String groupInstanceId() {
+    if (instanceId == null || instanceId.isBlank()) {
+      return io.voltspike.stream.StreamSettings.instanceId(applicationId, stateDir);
+    }
+    return instanceId.equalsIgnoreCase("none") ? null : instanceId.strip();
+  }
+
+  @Option(
       names = "--session-idle-s",
       defaultValue = "1800",
       description =

@@ -92,6 +92,13 @@ public final class MetricsServer implements AutoCloseable {
         "Records sent to the dead-letter topic (or repaired), by reason",
         "reason",
         StreamStats.BAD_RECORDS);
+    labelled(
+        r,
+        "voltspike_already_processed_chunks",
+        "Chunks whose samples were all processed before (replay after a recovery, duplicates),"
+            + " skipped",
+        "kind",
+        StreamStats.ALREADY_PROCESSED);
     if (perNeuron) {
       labelled(
           r,

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -165,7 +166,12 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         StreamStats.bad("overlap_trimmed");
       }
     } catch (BadRecordException e) {
-      deadLetter(record, e.reason(), e.getMessage());
+      LongAdder replayed = StreamStats.ALREADY_PROCESSED.get(e.reason());
+      if (replayed != null) {
+        replayed.increment(); // nothing new: a replay after recovery, or a duplicate
+      } else {
+        deadLetter(record, e.reason(), e.getMessage());
+      }
       return;
     } catch (RuntimeException e) {
       // A detector that throws on this record would throw again on every retry and wedge the

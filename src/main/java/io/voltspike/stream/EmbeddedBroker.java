@@ -67,6 +67,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       props.put("transaction.state.log.min.isr", "1");
       props.put("transaction.state.log.num.partitions", "4");
       props.put("group.initial.rebalance.delay.ms", "0");
+      props.put("group.min.session.timeout.ms", "1000"); // the detector's 3 s session timeout
       props.put("num.partitions", "4");
       props.put("auto.create.topics.enable", "false");
       props.put("log.flush.interval.messages", "1000000");

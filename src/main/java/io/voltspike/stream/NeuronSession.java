@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Chunk checks: a chunk that starts after the expected sample is a gap (the detector's gap
  * policy); one that starts before it overlaps: the already-seen prefix is dropped (a documented
- * repair), and a chunk with nothing new is a duplicate or out of order (dead letter). A changed
+ * repair), and a chunk with nothing new is a duplicate or out of order (counted and skipped: replay
+ * after a recovery produces them). A changed
  * sample rate is refused (dead letter).
  */
 public final class NeuronSession {

@@ -36,8 +36,6 @@ public final class StreamStats {
           "key_mismatch",
           "bad_rate",
           "nan_only",
-          "duplicate",
-          "out_of_order",
           "rate_change",
           "after_end",
           "wrong_shape",
@@ -50,6 +48,15 @@ public final class StreamStats {
           "detector_error");
 
   public static final Map<String, LongAdder> BAD_RECORDS = new ConcurrentHashMap<>();
+
+  /**
+   * Chunks with nothing new (every sample already processed), by kind: "duplicate" (ends where the
+   * neuron is) or "out_of_order" (ends before). Replay after a recovery produces them by design, so
+   * they are counted here, not dead-lettered.
+   */
+  public static final Map<String, LongAdder> ALREADY_PROCESSED =
+      new ConcurrentHashMap<>(
+          Map.of("duplicate", new LongAdder(), "out_of_order", new LongAdder()));
   public static final Map<String, LongAdder> NEURON_SPIKES = new ConcurrentHashMap<>();
 
   /** Receives the timings the counters cannot hold. */
