@@ -80,7 +80,7 @@ public final class DetectorMixin {
 
   @Option(
       names = "--min-height-sd",
-      defaultValue = "2.5",
+      defaultValue = "3.0",
       description =
           "unet: per-neuron calibration: a spike must stand this many robust sd of the neuron's"
               + " own high-pass channel above zero; 0 turns it off. Default: ${DEFAULT-VALUE}.")

@@ -108,6 +108,15 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--training-preset",
+      defaultValue = "default",
+      description =
+          "Simulated traces to train and validate on: default (the classic families at 1 kHz,"
+              + " what the shipped models were trained on) or train (domain randomisation: any"
+              + " waveform, nuisance, spike-free traces, 400-2000 Hz). Default: ${DEFAULT-VALUE}.")
+  String trainingPreset;
+
+  @Option(
       names = "--output",
       defaultValue = "models/voltspike-unet.onnx",
       description = "The ONNX file to write. Default: ${DEFAULT-VALUE}.")

@@ -29,7 +29,8 @@ final class TrainRunner {
             c.maxEpochs,
             c.patience,
             c.seed,
-            c.output);
+            c.output,
+            c.trainingPreset);
     UNetTrainer.Listener log = UNetTrainer.epochLog(out);
     Progress[] bar = {null};
     UNetTrainer.Listener listener =

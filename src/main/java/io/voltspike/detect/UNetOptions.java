@@ -36,7 +36,7 @@ public record UNetOptions(
   public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
 
   /** The default height floor, in robust sd of the neuron's high-pass channel. */
-  public static final double DEFAULT_MIN_HEIGHT_SD = 2.5;
+  public static final double DEFAULT_MIN_HEIGHT_SD = 3.0;
 
   /** "Use the model's own threshold" (chosen on validation data when it was trained). */
   public static final double MODEL_THRESHOLD = Double.NaN;

@@ -19,8 +19,7 @@ import java.util.List;
  * <p>Chunk checks: a chunk that starts after the expected sample is a gap (the detector's gap
  * policy); one that starts before it overlaps: the already-seen prefix is dropped (a documented
  * repair), and a chunk with nothing new is a duplicate or out of order (counted and skipped: replay
- * after a recovery produces them). A changed
- * sample rate is refused (dead letter).
+ * after a recovery produces them). A changed sample rate is refused (dead letter).
  */
 public final class NeuronSession {
   private static final int VERSION = 1;

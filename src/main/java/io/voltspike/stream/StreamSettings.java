@@ -108,27 +108,25 @@ public record StreamSettings(
     p.put("consumer.heartbeat.interval.ms", "1000");
     p.put("num.standby.replicas", "1");
     switch (profile) {
-      case "eos" -> {
-        p.put("processing.guarantee", "exactly_once_v2");
-        p.put("commit.interval.ms", "100");
-        // Transactions v2 (KIP-890; Kafka 4.1, KAFKA-18202): a partition joins a transaction with
-        // its first produce, and until the broker has verified it only sequence 0 is accepted; a
-        // second batch pipelined behind the first is refused with a retriable
-        // OUT_OF_ORDER_SEQUENCE_NUMBER (logged as an ERROR by the broker, a WARN by the producer)
-        // and sent again. One request in flight per connection sends the first batch alone.
-        p.put("producer.max.in.flight.requests.per.connection", "1");
-      }
-      case "low-latency" -> {
-        p.put("processing.guarantee", "at_least_once");
-        // nothing waits for a commit here, but each one stalls the stream thread (producer flush,
-        // synchronous offset commit); after a crash up to a second is replayed, and the restored
-        // state refuses the chunks it already holds
-        p.put("commit.interval.ms", "1000");
-      }
+      case "eos" -> p.put("commit.interval.ms", "100");
+      case "low-latency" ->
+          // Exactly-once too (nothing is lost or published twice, even across a crash), but with
+          // 1 s transactions: each commit stalls the stream thread, and closed-loop consumers do
+          // not wait for it, they read uncommitted (spikes --read-uncommitted). At-least-once
+          // cannot be exact here: a published-spike mark in the changelog and the spike event are
+          // separate partitions, and a crash between them loses or repeats a spike.
+          p.put("commit.interval.ms", "1000");
       default ->
           throw new IllegalArgumentException(
               "unknown processing profile '" + profile + "'; valid values: eos, low-latency");
     }
+    p.put("processing.guarantee", "exactly_once_v2");
+    // Transactions v2 (KIP-890; Kafka 4.1, KAFKA-18202): a partition joins a transaction with its
+    // first produce, and until the broker has verified it only sequence 0 is accepted; a second
+    // batch pipelined behind the first is refused with a retriable OUT_OF_ORDER_SEQUENCE_NUMBER
+    // (logged as an ERROR by the broker, a WARN by the producer) and sent again. One request in
+    // flight per connection sends the first batch alone.
+    p.put("producer.max.in.flight.requests.per.connection", "1");
     if (extra != null) {
       p.putAll(extra);
     }

@@ -57,6 +57,7 @@ public final class StreamStats {
   public static final Map<String, LongAdder> ALREADY_PROCESSED =
       new ConcurrentHashMap<>(
           Map.of("duplicate", new LongAdder(), "out_of_order", new LongAdder()));
+
   public static final Map<String, LongAdder> NEURON_SPIKES = new ConcurrentHashMap<>();
 
   /** Receives the timings the counters cannot hold. */

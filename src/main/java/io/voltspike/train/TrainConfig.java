@@ -23,6 +23,9 @@ import java.nio.file.Path;
  * @param patience epochs without a better validation F1 before stopping
  * @param seed seed of simulation, initialisation and shuffling
  * @param output the ONNX file to write
+ * @param preset the simulated training and validation traces: {@code default} (the classic
+ *     families, SNR 2-12, 1 kHz: what the shipped models were trained on) or {@code train} (domain
+ *     randomisation: waveforms, nuisances, spike-free traces and frame rates drawn per trace)
  */
 public record TrainConfig(
     UNetSpec spec,
@@ -40,8 +43,10 @@ public record TrainConfig(
     int maxEpochs,
     int patience,
     long seed,
-    Path output) {
+    Path output,
+    String preset) {
   public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "fixed");
+  public static final java.util.List<String> PRESETS = java.util.List.of("default", "train");
 
   public TrainConfig {
     if (labelRadiusSamples < 0) {
@@ -50,6 +55,10 @@ public record TrainConfig(
     }
     if (!(fpBudgetPerS > 0)) {
       throw new IllegalArgumentException("fp_budget_per_s must be > 0, was " + fpBudgetPerS);
+    }
+    if (!PRESETS.contains(preset)) {
+      throw new IllegalArgumentException(
+          "unknown training preset '" + preset + "'; valid values: " + String.join(", ", PRESETS));
     }
     if (!SCHEDULES.contains(learningRateSchedule)) {
       throw new IllegalArgumentException(

@@ -70,12 +70,13 @@ public final class UNetTrainer {
   }
 
   /**
-   * Domain-randomised simulated recordings ({@code --preset train}), each brought to the model's
-   * rate the way the detector brings a recording there.
+   * Simulated recordings of the configured preset, each brought to the model's rate the way the
+   * detector brings a recording there (only {@code train} has traces at other rates).
    */
   List<Recording> recordings(int count, long seed) throws IOException {
     List<Recording> out = new ArrayList<>();
-    for (Preset.Spec s : Preset.TRAIN.specs(count, cfg.durationS(), seed, MODEL_RATE_HZ)) {
+    Preset preset = Preset.parse(cfg.preset());
+    for (Preset.Spec s : preset.specs(count, cfg.durationS(), seed, MODEL_RATE_HZ)) {
       out.add(atModelRate(NeuronSimulator.simulate(s.name(), s.params(), s.seed())));
     }
     return out;
@@ -332,12 +333,15 @@ public final class UNetTrainer {
         ModelMetadata.TRAINED_ON,
         String.format(
             Locale.ROOT,
-            "%d simulated traces x %.0f s (voltspike simulate --preset train, seed %d: domain"
-                + " randomised, SNR 2-12, both polarities, 10%% spike-free, half at 400-2000 Hz"
-                + " resampled to 1000 Hz)%s",
+            "%d simulated traces x %.0f s (voltspike simulate --preset %s, seed %d: %s)%s",
             cfg.trainTraces(),
             cfg.durationS(),
+            cfg.preset(),
             cfg.seed(),
+            cfg.preset().equals("train")
+                ? "domain randomised, SNR 2-12, both polarities, 10% spike-free, half at"
+                    + " 400-2000 Hz resampled to 1000 Hz"
+                : "SNR 2-12, all families and polarities",
             cfg.data() == null ? "" : " + labelled recordings from " + cfg.data()));
     m.put(ModelMetadata.TRAINING_COMMAND, command());
     m.put(
@@ -360,7 +364,8 @@ public final class UNetTrainer {
         Locale.ROOT,
         "voltspike train --architecture %s --train-traces %d --validation-traces %d"
             + " --duration-s %.0f --window-stride %d --train-batch-size %d --learning-rate %s"
-            + " --lr-schedule %s --fp-budget-per-s %s --label-radius %d --positive-weight %s --max-epochs %d --patience %d --seed %d",
+            + " --lr-schedule %s --fp-budget-per-s %s --label-radius %d --positive-weight %s"
+            + " --max-epochs %d --patience %d --seed %d --training-preset %s",
         cfg.spec(),
         cfg.trainTraces(),
         cfg.validationTraces(),
@@ -374,7 +379,8 @@ public final class UNetTrainer {
         cfg.positiveWeight(),
         cfg.maxEpochs(),
         cfg.patience(),
-        cfg.seed());
+        cfg.seed(),
+        cfg.preset());
   }
 
   /** The validation result of one epoch: the chosen threshold and the counts there. */

@@ -38,7 +38,8 @@ class UNetTrainerTest {
         epochs,
         epochs,
         3,
-        out);
+        out,
+        "train");
   }
 
   @Test
@@ -135,7 +136,8 @@ class UNetTrainerTest {
             2,
             2,
             c.seed(),
-            out);
+            out,
+            "train");
     TrainingDivergedException e =
         assertThrows(
             TrainingDivergedException.class,
