@@ -13,7 +13,8 @@ import java.util.Arrays;
  * itself (the running MAD), decided online; a spike is a local maximum above k sigma with no larger
  * sample within the refractory period. This is SpikeInterface's "band-pass, then threshold in MAD
  * units"; its {@code detect_threshold} default (3.5) keeps the false positives of {@code --preset
- * bench} within 0.2 per second.
+ * bench} within 0.2 per second. With {@code peak_sign both} the smoothed signal is used without the
+ * high-pass, whose opposite-sign lobe after each spike would count as a second spike.
  */
 public final class ThresholdDetector implements SpikeDetector {
   public static final String NAME = "threshold";
@@ -83,7 +84,8 @@ public final class ThresholdDetector implements SpikeDetector {
       picker.reset(index);
       bandPass.reset();
     }
-    float g = (float) bandPass.apply(frame[1]);
+    // with peak_sign both, no high-pass: its opposite-sign lobe after a spike would be a second one
+    float g = both ? frame[1] : (float) bandPass.apply(frame[1]);
     float a = both ? Math.abs(g) : g;
     if (!imputed && frames++ % NOISE_DECIMATION == 0) {
       smoothedNoise.push(Math.abs(g));

@@ -48,7 +48,9 @@ class UNetShippedModelTest {
     Recording r = trace(4, 1, 202);
     // a low threshold keeps many borderline spikes, where numerical differences would show
     DetectorOptions o =
-        DetectorOptions.defaults().withUnet(UNetOptions.defaults().withProbabilityThreshold(0.25));
+        DetectorOptions.defaults()
+            .withUnet(
+                UNetOptions.defaults().withProbabilityThreshold(0.25).withMinHeightSd(0)); // net only
     List<Spike> batched = OfflineDetection.run(new UNetDetector(o, model()), r.voltage());
     // one window per ONNX Runtime call, as a lightly loaded stream would run
     List<Spike> single = new ArrayList<>();

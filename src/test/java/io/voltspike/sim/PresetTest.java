@@ -19,11 +19,39 @@ class PresetTest {
     assertEquals(2.0, min, 1e-9);
     assertEquals(10.0, max, 1e-9);
     Set<Family> fams = s.stream().map(x -> x.params().family()).collect(Collectors.toSet());
-    assertEquals(Set.of(Family.values()), fams);
+    assertEquals(Set.of(Family.CLASSIC), fams);
     Set<Integer> pol = s.stream().map(x -> x.params().polarity()).collect(Collectors.toSet());
     assertEquals(Set.of(1, -1), pol);
     assertTrue(s.stream().allMatch(x -> x.params().durationS() == 30.0));
     assertEquals(s.get(7).seed(), Preset.BENCH.specs(null, null, null, 1000).get(7).seed());
+  }
+
+  @Test
+  void unseenHoldsOnlyFamiliesTrainingNeverShowsAndSilentNoSpikes() {
+    List<Preset.Spec> u = Preset.UNSEEN.specs(null, null, null, 1000);
+    assertEquals(100, u.size());
+    assertEquals(
+        Set.of(Family.UNSEEN),
+        u.stream().map(x -> x.params().family()).collect(Collectors.toSet()));
+    assertTrue(u.stream().allMatch(x -> x.params().snr() >= 3 && x.params().snr() <= 9));
+    List<Preset.Spec> q = Preset.SILENT.specs(null, null, null, 1000);
+    assertEquals(40, q.size());
+    assertTrue(q.stream().allMatch(x -> x.params().spikeFree()));
+    for (Preset.Spec x : q.subList(0, 3)) {
+      assertEquals(0, NeuronSimulator.simulate(x.name(), x.params(), x.seed()).truth().length);
+    }
+  }
+
+  @Test
+  void trainingPresetRandomisesRatesShapesAndHasSpikeFreeTraces() {
+    List<Preset.Spec> t = Preset.TRAIN.specs(200, 5.0, 3L, 1000);
+    long silent = t.stream().filter(x -> x.params().spikeFree()).count();
+    assertTrue(silent >= 8 && silent <= 35, "about a tenth spike-free: " + silent);
+    long other = t.stream().filter(x -> x.params().sampleRateHz() != 1000).count();
+    assertTrue(other >= 70 && other <= 130, "about half at other rates: " + other);
+    assertTrue(t.stream().mapToDouble(x -> x.params().riseScale()).distinct().count() > 100);
+    // reproducible from the seed
+    assertEquals(t.get(17).params(), Preset.TRAIN.specs(200, 5.0, 3L, 1000).get(17).params());
   }
 
   @Test
