@@ -50,7 +50,9 @@ class UNetShippedModelTest {
     DetectorOptions o =
         DetectorOptions.defaults()
             .withUnet(
-                UNetOptions.defaults().withProbabilityThreshold(0.25).withMinHeightSd(0)); // net only
+                UNetOptions.defaults()
+                    .withProbabilityThreshold(0.25)
+                    .withMinHeightSd(0)); // net only
     List<Spike> batched = OfflineDetection.run(new UNetDetector(o, model()), r.voltage());
     // one window per ONNX Runtime call, as a lightly loaded stream would run
     List<Spike> single = new ArrayList<>();
