@@ -233,7 +233,9 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());
-    o.put("max_sustained_neurons", best == null ? 0 : best.neurons());
+    // a fixed load that was not sustained sustains nothing: scripts read this field
+    o.put("max_sustained_neurons", best == null || !best.sustained() ? 0 : best.neurons());
+    o.put("sustained", best != null && best.sustained());
     o.set("at_max", best == null ? null : m.valueToTree(best));
     o.set("at_half", half == null ? null : m.valueToTree(half));
     ArrayNode a = o.putArray("steps");

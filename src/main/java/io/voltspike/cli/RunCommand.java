@@ -53,6 +53,9 @@ public final class RunCommand implements Callable<Integer> {
             stream.profile,
             clientProps);
     p.put("num.stream.threads", Integer.toString(stream.streamThreads));
+    if (!clientProps.containsKey("num.standby.replicas")) {
+      p.put("num.standby.replicas", StreamSettings.STANDBYS);
+    }
     String instance = stream.groupInstanceId();
     if (instance != null && !clientProps.containsKey("group.instance.id")) {
       p.put("group.instance.id", instance);

@@ -13,7 +13,8 @@ public final class StreamMixin {
       names = "--profile",
       defaultValue = "eos",
       description =
-          "eos (exactly_once_v2, 100 ms commits) or low-latency (at-least-once, 20 ms commits)."
+          "eos (exactly_once_v2, 100 ms commits) or low-latency (exactly_once_v2, 1 s commits,"
+              + " consumers read uncommitted)."
               + " Default: ${DEFAULT-VALUE}.")
   String profile;
 

@@ -71,6 +71,16 @@ public final class MetricsServer implements AutoCloseable {
     counter(r, "voltspike_samples", "Samples ingested", StreamStats.SAMPLES);
     counter(r, "voltspike_chunks", "Chunks ingested", StreamStats.CHUNKS);
     counter(r, "voltspike_gaps", "Gaps in a neuron's sample indices", StreamStats.GAPS);
+    counter(
+        r,
+        "voltspike_sessions_ended",
+        "Sessions ended (end_of_session or idle) and their state deleted",
+        StreamStats.SESSIONS_ENDED);
+    counter(
+        r,
+        "voltspike_sessions_expired",
+        "Sessions ended because they went idle for session_idle_s",
+        StreamStats.SESSIONS_EXPIRED);
     counter(r, "voltspike_gap_samples", "Missing samples bridged as gaps", StreamStats.GAP_SAMPLES);
     counter(
         r,

@@ -68,6 +68,8 @@ public final class EmbeddedBroker implements AutoCloseable {
       props.put("transaction.state.log.num.partitions", "4");
       props.put("group.initial.rebalance.delay.ms", "0");
       props.put("group.min.session.timeout.ms", "1000"); // the detector's 3 s session timeout
+      // a dead instance's transaction is aborted within 0.5 s of its 3 s timeout (failover)
+      props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
       props.put("num.partitions", "4");
       props.put("auto.create.topics.enable", "false");
       props.put("log.flush.interval.messages", "1000000");

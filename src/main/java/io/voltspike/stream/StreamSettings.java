@@ -88,6 +88,14 @@ public record StreamSettings(
     return applicationId + "-" + host + "-" + Integer.toHexString(path.hashCode());
   }
 
+  /**
+   * Standby replicas a deployed job ({@code run}) keeps: with two or more instances each task's
+   * state stays warm on another one, so a failover restores only the last records. (A single
+   * instance cannot place them and says so at every rebalance: {@code kafka.num.standby.replicas=0}
+   * turns them off.)
+   */
+  public static final String STANDBYS = "1";
+
   /** Kafka Streams properties for a processing profile: "eos" (default) or "low-latency". */
   public static Properties streamsProperties(
       String bootstrap, String applicationId, String profile, Properties extra) {
@@ -100,13 +108,17 @@ public record StreamSettings(
     p.put("consumer.fetch.max.wait.ms", "10");
     // Recovery in seconds. A dead instance is noticed after the session timeout (3 s, heartbeats
     // every second; the brokers' group.min.session.timeout.ms must allow it: the embedded broker
-    // does, Kafka's default of 6 s does not); a standby replica of every task on another instance
-    // keeps its state warm, so a failover restores only the last records. A restarted instance
-    // with the same group.instance.id (static membership, see instanceId) takes its tasks back
-    // without waiting for the timeout at all.
+    // does, Kafka's default of 6 s does not). A restarted instance with the same group.instance.id
+    // (static membership, see instanceId) takes its tasks back without waiting for the timeout at
+    // all; `run` also keeps a standby replica of every task on another instance (STANDBYS).
     p.put("consumer.session.timeout.ms", "3000");
     p.put("consumer.heartbeat.interval.ms", "1000");
-    p.put("num.standby.replicas", "1");
+    // A dead instance's open transaction blocks read_committed readers of its partitions (the
+    // spike consumers, and the survivor restoring the changelog) until the coordinator aborts it:
+    // after transaction.timeout.ms, checked every transaction.abort.timed.out.transaction.cleanup
+    // .interval.ms on the brokers (10 s by default; the embedded broker checks every 0.5 s). A
+    // restarted instance fences it at once (same state directory, same transactional id).
+    p.put("producer.transaction.timeout.ms", "3000");
     switch (profile) {
       case "eos" -> p.put("commit.interval.ms", "100");
       case "low-latency" ->

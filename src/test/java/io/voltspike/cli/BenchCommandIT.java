@@ -44,7 +44,10 @@ class BenchCommandIT {
     assertEquals(4000, at.get("samplesPerS").asDouble(), 400);
     // a decision waits for at least lookahead - stride + 1 samples (windows complete every stride)
     assertTrue(at.get("p50Ms").asDouble() >= 25 - 20 + 1, "latency below the lookahead's: " + at);
-    assertTrue(at.get("p50Ms").asDouble() <= 25 + 200, "latency far above the lookahead: " + at);
+    // the detector's share (acquisition -> forwarded) is the lookahead plus a batch wait and
+    // queueing; with a cold JIT (no warm-up) four neurons stay within 75 ms of the lookahead
+    assertTrue(at.get("p50Ms").asDouble() <= 25 + 75, "latency far above the lookahead: " + at);
+    assertTrue(j.get("sustained").asBoolean());
     // an event is read back after the detector forwards it
     assertTrue(at.get("emittedP50Ms").asDouble() <= at.get("p50Ms").asDouble(), at.toString());
     assertEquals(0, at.get("badRecords").asInt());

@@ -37,7 +37,8 @@ class MetricsServerTest {
           new String[] {
             "voltspike_samples_total",
             "voltspike_chunks_total",
-            "voltspike_bad_records_total{reason=\"duplicate\"}",
+            "voltspike_bad_records_total{reason=\"after_end\"}",
+            "voltspike_already_processed_chunks_total{kind=\"duplicate\"}",
             "voltspike_windows_inferred_total",
             "voltspike_spikes_emitted_total",
             "voltspike_inference_last_batch_windows 48",
@@ -45,6 +46,8 @@ class MetricsServerTest {
             "voltspike_inference_duration_seconds_bucket{le=\"0.0025\"} 1",
             "voltspike_neuron_spikes_total{neuron=\"n-17\"} 1",
             "voltspike_gaps_total",
+            "voltspike_sessions_ended_total",
+            "voltspike_sessions_expired_total",
             "voltspike_detection_latency_seconds_bucket{stage=\"emitted\",le=\"0.03\"} 1",
             "voltspike_detection_latency_seconds_bucket{stage=\"readable\",le=\"0.05\"} 1",
             "voltspike_lookahead_seconds 0.02",
@@ -53,9 +56,12 @@ class MetricsServerTest {
             "voltspike_detection_latency_seconds_bucket",
             "jvm_memory_used_bytes"
           }) {
-        assertTrue(body.contains(name), name + " missing");
+        assertTrue(served(body, name), name + " missing");
       }
       assertTrue(body.matches("(?s).*voltspike_samples_total \\d.*"));
+      // a value must match exactly: "... 1" is not "... 12"
+      assertTrue(!served("x_total{a=\"b\"} 12.0\n", "x_total{a=\"b\"} 1"));
+      assertTrue(served("x_total{a=\"b\"} 1.0\n", "x_total{a=\"b\"} 1"));
     }
   }
 
@@ -105,6 +111,19 @@ class MetricsServerTest {
             return v;
           }
         });
+  }
+
+  /**
+   * Whether the exposition has {@code expected}: a metric name (followed by labels or a value), or
+   * a whole sample line ending in its value (1 matches 1 or 1.0, never 10 or 12).
+   */
+  static boolean served(String body, String expected) {
+    String q = java.util.regex.Pattern.quote(expected);
+    String re =
+        Character.isDigit(expected.charAt(expected.length() - 1))
+            ? "(?m)^" + q + "(\\.0+)?$"
+            : "(?m)^" + q + "[{ _]";
+    return java.util.regex.Pattern.compile(re).matcher(body).find();
   }
 
   static String scrape(int port) throws Exception {

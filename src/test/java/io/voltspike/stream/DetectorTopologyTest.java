@@ -176,6 +176,21 @@ class DetectorTopologyTest {
     assertEquals(offline("unet", r.voltage()), spikesOf("n1"));
   }
 
+  /**
+   * Feeds neuron n1 the trace and, interleaved, neuron n2 the same trace with sample 5005 (in the
+   * chunk 5000..5009) set to {@code poison}.
+   */
+  void feedWithPoisonedTwin(Recording r, float poison) {
+    float[] bad = r.voltage().clone();
+    bad[5005] = poison;
+    List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
+    List<VoltageChunk> poisoned = ChunkSplitter.split("s1", "n2", bad, 1000, 10, 0, true);
+    for (int i = 0; i < good.size(); i++) {
+      send("n1", good.get(i));
+      send("n2", poisoned.get(i));
+    }
+  }
+
   /** The threshold detector, except that a sample of exactly 666 makes it throw. */
   static io.voltspike.detect.SpikeDetector exploding(DetectorOptions o) {
     io.voltspike.detect.SpikeDetector d = new io.voltspike.detect.ThresholdDetector(o);
@@ -225,14 +240,7 @@ class DetectorTopologyTest {
       start("exploding");
       long before = StreamStats.BAD_RECORDS.get("processing_error").sum();
       Recording r = trace(31);
-      float[] bad = r.voltage().clone();
-      bad[5005] = 666f; // in the chunk of samples 5000..5009
-      List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
-      List<VoltageChunk> poisoned = ChunkSplitter.split("s1", "n2", bad, 1000, 10, 0, true);
-      for (int i = 0; i < good.size(); i++) {
-        send("n1", good.get(i));
-        send("n2", poisoned.get(i));
-      }
+      feedWithPoisonedTwin(r, 666f); // in the chunk of samples 5000..5009
       List<DeadLetter> letters = dead.readValuesToList();
       assertEquals(1, letters.size(), letters.toString());
       assertEquals("processing_error", letters.get(0).getReason());
@@ -290,14 +298,7 @@ class DetectorTopologyTest {
         Detectors.register("fragile", o -> new io.voltspike.detect.UNetDetector(o, fragile))) {
       start("fragile");
       Recording r = trace(31);
-      float[] bad = r.voltage().clone();
-      bad[5005] = 1e9f; // clamped to 1000 noise units
-      List<VoltageChunk> good = ChunkSplitter.split("s1", "n1", r.voltage(), 1000, 10, 0, true);
-      List<VoltageChunk> poisoned = ChunkSplitter.split("s1", "n2", bad, 1000, 10, 0, true);
-      for (int i = 0; i < good.size(); i++) {
-        send("n1", good.get(i));
-        send("n2", poisoned.get(i));
-      }
+      feedWithPoisonedTwin(r, 1e9f); // clamped to 1000 noise units
       List<DeadLetter> letters = dead.readValuesToList();
       assertFalse(letters.isEmpty());
       assertTrue(letters.stream().allMatch(d -> d.getReason().equals("inference_error")));

@@ -168,31 +168,36 @@ class FaultToleranceIT {
 
     /**
      * For every neuron with an event in the {@code beforeMs} before {@code tMs}: the delay from
-     * {@code tMs} to its first event after it; the largest of them (-1 if a neuron never resumed).
+     * {@code tMs} to its first event after it (waiting up to 30 s for all of them); -1 for a neuron
+     * that never resumed.
      */
-    long slowestResumption(long tMs, long beforeMs) throws InterruptedException {
-      Thread.sleep(8_000);
+    Map<Long, Long> resumption(long tMs, long beforeMs) throws InterruptedException {
       Set<Long> active = new java.util.HashSet<>();
       for (long[] a : arrivals) {
         if (a[0] >= tMs - beforeMs && a[0] < tMs) {
           active.add(a[1]);
         }
       }
-      long worst = 0;
-      for (long n : active) {
-        long first = -1;
-        for (long[] a : arrivals) {
-          if (a[1] == n && a[0] >= tMs) {
-            first = a[0];
-            break;
+      Map<Long, Long> delays = new java.util.TreeMap<>();
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        delays.clear();
+        for (long n : active) {
+          long first = -1;
+          for (long[] a : arrivals) {
+            if (a[1] == n && a[0] >= tMs) {
+              first = a[0] - tMs;
+              break;
+            }
           }
+          delays.put(n, first);
         }
-        if (first < 0) {
-          return -1;
+        if (!delays.containsValue(-1L)) {
+          break;
         }
-        worst = Math.max(worst, first - tMs);
+        Thread.sleep(100);
       }
-      return worst;
+      return delays;
     }
 
     @Override
@@ -257,7 +262,7 @@ class FaultToleranceIT {
     try (SpikeWatch watch = new SpikeWatch(broker.bootstrapServers(), "spikes-" + s)) {
       try (DetectorProcess first =
           new DetectorProcess("kill-1-" + profile, broker.bootstrapServers(), s, state, profile)) {
-        rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 4);
+        rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 2);
         awaitCommittedSpikes(broker.bootstrapServers(), s);
         assertTrue(rig.isAlive(), "killed mid-stream");
         first.killHard();
@@ -303,21 +308,23 @@ class FaultToleranceIT {
                 dir.resolve("state-b-" + profile),
                 profile)) {
       Thread.sleep(3000); // both members of the group, standbys placed
-      Thread rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 3);
+      Thread rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 1.5);
       awaitCommittedSpikes(broker.bootstrapServers(), s);
       Thread.sleep(1000);
       assertTrue(rig.isAlive(), "killed mid-stream");
       long killed = System.currentTimeMillis();
       a.killHard();
-      long slowest = watch.slowestResumption(killed, 1500);
+      Map<Long, Long> delays = watch.resumption(killed, 2000);
+      long slowest = delays.values().stream().mapToLong(Long::longValue).max().orElse(-1);
       FIGURES.add(
           String.format(
               java.util.Locale.ROOT,
-              "%s failover: every neuron publishing again within %d ms of the kill",
+              "%s failover: every neuron publishing again within %d ms of the kill (%s)",
               profile,
-              slowest));
-      assertTrue(slowest >= 0, "a neuron never resumed");
-      assertTrue(slowest <= 5_000, profile + ": slowest neuron resumed after " + slowest + " ms");
+              slowest,
+              delays.values()));
+      assertTrue(!delays.isEmpty() && !delays.containsValue(-1L), "resumed: " + delays);
+      assertTrue(slowest <= 5_000, profile + ": neurons resumed after " + delays + " ms");
       rig.join();
       assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
       assertTrue(b.process.isAlive(), Files.readString(b.log));
@@ -380,9 +387,16 @@ class FaultToleranceIT {
       assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double recorded = recs.stream().mapToDouble(Recording::durationS).sum();
-      System.out.printf(
-          "backlog: %.0f s of recordings caught up in %.1f s (%.1f x real time)%n",
-          recorded, seconds, recorded / seconds);
+      FIGURES.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "backlog: %.0f s of recordings caught up in %.1f s (%.1f x real time)",
+              recorded,
+              seconds,
+              recorded / seconds));
+      // the neurons' sessions run one after the other here: caught up at least 4x faster than
+      // they were recorded, start-up and the 2 shared cores included
+      assertTrue(recorded / seconds >= 4, "backlog at " + recorded / seconds + " x real time");
     }
   }
 
