@@ -38,6 +38,16 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   private final double probabilityThreshold;
   private final double sampleRateHz;
 
+  /**
+   * Inference holds the read side, {@link #close} the write side: closing waits for the calls in
+   * flight and later calls fail with an exception, never a call into a freed native session (a JVM
+   * crash). Stream threads that outlive a shutdown's timeout would otherwise do exactly that.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
+  private boolean closed;
+
   private OnnxSpikeModel(
       Path file,
       OrtEnvironment env,
@@ -196,22 +206,38 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
               + Arrays.toString(new int[] {input.length, output.length}));
     }
     long[] shape = {batch, channels, window};
-    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input, 0, n), shape);
-        OrtSession.Result r = session.run(Map.of(INPUT, t))) {
-      OnnxValue v = r.get(0);
-      FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-      fb.get(output, 0, batch * window);
-    } catch (OrtException e) {
-      throw new IllegalStateException("inference failed: " + oneLine(e.getMessage()), e);
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("model " + file + " is closed");
+      }
+      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input, 0, n), shape);
+          OrtSession.Result r = session.run(Map.of(INPUT, t))) {
+        OnnxValue v = r.get(0);
+        FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+        fb.get(output, 0, batch * window);
+      } catch (OrtException e) {
+        throw new IllegalStateException("inference failed: " + oneLine(e.getMessage()), e);
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
+  /** Waits for inference calls in flight, then frees the session; later calls throw. */
   @Override
   public void close() {
+    lock.writeLock().lock();
     try {
+      if (closed) {
+        return;
+      }
+      closed = true;
       session.close();
     } catch (OrtException e) {
       LOG.warn("closing the ONNX session failed: {}", e.getMessage());
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 }

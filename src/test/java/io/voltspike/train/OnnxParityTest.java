@@ -166,6 +166,12 @@ class OnnxParityTest {
       float[] out = new float[2 * 100];
       m.predict(new float[2 * 500], 2, out);
       assertEquals(0.5f, out[137], 1e-7f);
+      // a closed model refuses inference with an exception instead of crashing in native code
+      m.close();
+      m.close();
+      IllegalStateException closed =
+          assertThrows(IllegalStateException.class, () -> m.predict(new float[500], 1, out));
+      assertTrue(closed.getMessage().endsWith("is closed"), closed.getMessage());
     }
   }
 }
