@@ -109,8 +109,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       return;
     }
     String unit = NeuronStore.unit(key, chunk.getSession());
-    String refusal = key + "@" + chunk.getSampleRateHz();
-    if (refused.containsKey(refusal)) {
+    if (!refused.isEmpty() && refused.containsKey(refusal(key, chunk))) {
       StreamStats.bad("refused_neuron"); // counted, not dead-lettered again
       return;
     }
@@ -118,11 +117,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     try {
       s = session(unit, chunk.getSampleRateHz());
     } catch (UnsupportedRateException e) {
-      refused.put(refusal, e.getMessage());
+      refused.put(refusal(key, chunk), e.getMessage());
       deadLetter(record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
       return;
     } catch (RuntimeException e) {
-      refused.put(refusal, e.getMessage());
+      refused.put(refusal(key, chunk), e.getMessage());
       deadLetter(
           record,
           "detector_error",
@@ -354,6 +353,11 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     if (!group.isEmpty()) {
       runBatch(group, model, windows);
     }
+  }
+
+  /** The key of a refused neuron at a rate (built only when something was refused). */
+  private static String refusal(String neuron, VoltageChunk chunk) {
+    return neuron + "@" + chunk.getSampleRateHz();
   }
 
   /** The exception's class and message, for a dead letter. */
