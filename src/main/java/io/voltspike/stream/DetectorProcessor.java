@@ -1,14 +1,11 @@
 package io.voltspike.stream;
 
-import io.voltspike.avro.DeadLetter;
 import io.voltspike.avro.SpikeEvent;
 import io.voltspike.avro.VoltageChunk;
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.SpikeDetector;
 import io.voltspike.detect.UnsupportedRateException;
-import io.voltspike.model.WindowModel;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +18,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -47,6 +43,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   public static final long SNAPSHOT_INTERVAL_MS = 1000;
 
   private NeuronStore neurons;
+  private DeadLetters deadLetters;
+  private BatchInference inference;
   private final Map<String, Long> lastSnapshotMs = new HashMap<>();
   private final Map<String, Integer> inboxUsed = new HashMap<>();
   private final Map<String, NeuronSession> live = new HashMap<>();
@@ -64,8 +62,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   private final Map<String, String> refused = new HashMap<>();
 
   private boolean resumed;
-  private float[] batchIn = new float[0];
-  private float[] batchOut = new float[0];
 
   public DetectorProcessor(StreamSettings settings) {
     this.settings = settings;
@@ -76,6 +72,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     this.context = context;
     this.store = context.getStateStore(Topics.STATE_STORE);
     this.neurons = new NeuronStore(store);
+    this.deadLetters = new DeadLetters(context, settings.samplesTopic(), DEAD_LETTER_SINK);
+    this.inference = new BatchInference(settings.options().unet().batchSize());
 
     context.schedule(
         Duration.ofMillis(Math.max(1, settings.batchWaitMs())),
@@ -275,7 +273,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     }
     List<String> units = new ArrayList<>(waiting);
     waiting.clear();
-    inferPending(units);
+    inference.run(units, live, this::inferenceFailed);
     long now = context.currentSystemTimeMs();
     for (String unit : units) {
       NeuronSession s = live.get(unit);
@@ -331,30 +329,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     return d.model() != null ? d.model().version() : settings.detectorVersion();
   }
 
-  private void inferPending(List<String> keys) {
-    int batchSize = settings.options().unet().batchSize();
-    List<NeuronSession> group = new ArrayList<>();
-    WindowModel model = null;
-    int windows = 0;
-    for (String key : keys) {
-      NeuronSession s = live.get(key);
-      SpikeDetector u = s == null ? null : s.detector();
-      if (u != null && u.pendingWindows() > 0) {
-        if (windows + u.pendingWindows() > batchSize && !group.isEmpty()) {
-          runBatch(group, model, windows);
-          group.clear();
-          windows = 0;
-        }
-        model = u.model();
-        group.add(s);
-        windows += u.pendingWindows();
-      }
-    }
-    if (!group.isEmpty()) {
-      runBatch(group, model, windows);
-    }
-  }
-
   /** The key of a refused neuron at a rate (built only when something was refused). */
   private static String refusal(String neuron, VoltageChunk chunk) {
     return neuron + "@" + chunk.getSampleRateHz();
@@ -375,83 +349,15 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     neurons.delete(unit);
   }
 
-  /**
-   * Runs a batch; if it fails, each neuron's windows run alone, and a neuron whose windows fail
-   * alone is dead-lettered (reason {@code inference_error}) and forgotten, so one bad neuron never
-   * stalls the others or the stream thread.
-   */
-  private void runBatch(List<NeuronSession> group, WindowModel model, int windows) {
-    try {
-      runBatchOnce(group, model, windows);
-    } catch (RuntimeException e) {
-      if (group.size() == 1) {
-        NeuronSession s = group.get(0);
-        String unit = keyOf(s);
-        StreamStats.bad("inference_error");
-        forwardDeadLetter(NeuronStore.neuronOf(unit), "inference_error", describe(e), null);
-        forget(unit);
-        return;
-      }
-      for (NeuronSession s : group) {
-        runBatch(List.of(s), model, s.detector().pendingWindows());
-      }
-    }
-  }
-
-  private String keyOf(NeuronSession s) {
-    for (Map.Entry<String, NeuronSession> e : live.entrySet()) {
-      if (e.getValue() == s) {
-        return e.getKey();
-      }
-    }
-    return "?";
-  }
-
-  private void runBatchOnce(List<NeuronSession> group, WindowModel model, int windows) {
-    int w = model.windowSamples();
-    int c = model.channels();
-    if (batchIn.length < windows * c * w) {
-      batchIn = new float[windows * c * w];
-      batchOut = new float[windows * w];
-    }
-    int i = 0;
-    for (NeuronSession s : group) {
-      SpikeDetector u = s.detector();
-      for (int k = 0; k < u.pendingWindows(); k++) {
-        u.copyPending(k, batchIn, (i++) * c * w);
-      }
-    }
-    long t0 = System.nanoTime();
-    model.predict(batchIn, windows, batchOut);
-    StreamStats.inference(windows, System.nanoTime() - t0);
-    int off = 0;
-    for (NeuronSession s : group) {
-      SpikeDetector u = s.detector();
-      int n = u.pendingWindows();
-      u.applyPending(batchOut, off * w, s.sink());
-      off += n;
-    }
+  /** A unit whose windows the model could not run, even alone: dead-lettered and forgotten. */
+  private void inferenceFailed(String unit, RuntimeException e) {
+    StreamStats.bad("inference_error");
+    deadLetters.forward(NeuronStore.neuronOf(unit), "inference_error", describe(e), null);
+    forget(unit);
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
-    StreamStats.bad(reason);
-    forwardDeadLetter(record.key(), reason, detail, record.value());
-  }
-
-  private void forwardDeadLetter(String key, String reason, String detail, byte[] raw) {
-    // in a punctuator there is no record: metadata is absent or has no topic
-    RecordMetadata m = context.recordMetadata().filter(x -> x.topic() != null).orElse(null);
-    DeadLetter d =
-        DeadLetter.newBuilder()
-            .setSourceTopic(m == null ? settings.samplesTopic() : m.topic())
-            .setPartition(m == null ? -1 : m.partition())
-            .setOffset(m == null ? -1 : m.offset())
-            .setReason(reason)
-            .setDetail(detail == null ? "" : detail)
-            .setRaw(raw == null ? null : ByteBuffer.wrap(raw))
-            .build();
-    context.forward(
-        new Record<String, Object>(key, d, context.currentSystemTimeMs()), DEAD_LETTER_SINK);
+    deadLetters.record(record, reason, detail);
   }
 
   @Override

@@ -1,15 +1,12 @@
 package io.voltspike.stream;
 
-import io.voltspike.avro.DeadLetter;
 import io.voltspike.avro.FrameBlock;
 import io.voltspike.avro.VoltageChunk;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Re-keys multi-neuron frame blocks into per-neuron chunks: each block becomes one VoltageChunk per
@@ -19,6 +16,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class FrameSplitter implements Processor<String, byte[], String, Object> {
   public static final String CHUNKS_SINK = "frames-to-samples";
   private ProcessorContext<String, Object> context;
+  private DeadLetters deadLetters;
   private final String samplesTopic;
 
   public FrameSplitter(String samplesTopic) {
@@ -28,6 +26,8 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.deadLetters =
+        new DeadLetters(context, Topics.FRAMES, DetectorProcessor.DEAD_LETTER_SINK + "-frames");
   }
 
   @Override
@@ -72,19 +72,6 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
-    StreamStats.bad(reason);
-    RecordMetadata m = context.recordMetadata().orElse(null);
-    DeadLetter d =
-        DeadLetter.newBuilder()
-            .setSourceTopic(m == null ? Topics.FRAMES : m.topic())
-            .setPartition(m == null ? -1 : m.partition())
-            .setOffset(m == null ? -1 : m.offset())
-            .setReason(reason)
-            .setDetail(detail)
-            .setRaw(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .build();
-    context.forward(
-        new Record<String, Object>(record.key(), d, record.timestamp()),
-        DetectorProcessor.DEAD_LETTER_SINK + "-frames");
+    deadLetters.record(record, reason, detail);
   }
 }
