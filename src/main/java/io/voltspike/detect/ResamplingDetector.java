@@ -70,10 +70,6 @@ public final class ResamplingDetector implements SpikeDetector {
     }
   }
 
-  public double inRateHz() {
-    return resampler.inRateHz();
-  }
-
   @Override
   public String name() {
     return inner.name();

@@ -95,15 +95,6 @@ public final class FrameResampler {
     return Math.max(1, (int) Math.ceil(outRateHz / inRateHz - 1e-9));
   }
 
-  /** Starts an empty resampler at input frame {@code frame} (a session that starts late). */
-  public void startAt(long frame) {
-    if (nextIn != 0 || weight > 0 || missing > 0) {
-      throw new IllegalStateException("startAt is only allowed before the first frame");
-    }
-    nextIn = frame;
-    out = outIndexOf(frame);
-  }
-
   public void push(float x, Sink sink) {
     long i = nextIn++;
     double a = boundary(i);
