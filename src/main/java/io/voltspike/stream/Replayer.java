@@ -4,6 +4,8 @@ import io.voltspike.avro.VoltageChunk;
 import io.voltspike.io.Recording;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,11 +15,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Publishes recordings as a rig does: every neuron's chunk k in turn, keyed by neuron, keeping the
  * recordings' sample indices. At speed 1.0 chunk k leaves when its last sample would have been
- * acquired; {@code speed <= 0} sends as fast as the broker takes them.
+ * acquired; {@code speed <= 0} sends as fast as the broker takes them. A chunk the broker never
+ * took fails the replay with the count and the first cause: a replay never loses data silently.
  */
 public final class Replayer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
+  private final AtomicLong undelivered = new AtomicLong();
+  private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
   public Replayer(String bootstrap, String topic, Properties extra) {
     Properties p = new Properties();
@@ -28,6 +33,10 @@ public final class Replayer implements AutoCloseable {
     p.put("linger.ms", "0");
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
+    // Kafka 4.1 (KAFKA-18202): a batch pipelined behind a retried one on a partition whose leader
+    // just changed (a new topic) is refused with OUT_OF_ORDER_SEQUENCE_NUMBER, and chunks were lost
+    // that way; one request in flight per connection keeps each partition's batches in order.
+    p.put("max.in.flight.requests.per.connection", "1");
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
   }
@@ -65,8 +74,10 @@ public final class Replayer implements AutoCloseable {
         sent++;
       }
       onChunks.accept(sent);
+      throwIfUndelivered(sent);
     }
     producer.flush();
+    throwIfUndelivered(sent);
     return sent;
   }
 
@@ -86,6 +97,7 @@ public final class Replayer implements AutoCloseable {
       }
     }
     producer.flush();
+    throwIfUndelivered(sent);
     return sent;
   }
 
@@ -103,7 +115,32 @@ public final class Replayer implements AutoCloseable {
             r.sampleRateHz(),
             startUs,
             endOfSession && off + n >= r.length());
-    producer.send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+    producer.send(
+        new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)),
+        (metadata, e) -> {
+          if (e != null) {
+            undelivered.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+          }
+        });
+  }
+
+  private void throwIfUndelivered(long sent) {
+    long lost = undelivered.get();
+    if (lost > 0) {
+      Exception e = firstFailure.get();
+      throw new IllegalStateException(
+          lost
+              + " of "
+              + sent
+              + " chunks were not delivered to topic '"
+              + topic
+              + "': "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   @Override
