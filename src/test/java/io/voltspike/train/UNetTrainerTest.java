@@ -30,7 +30,7 @@ class UNetTrainerTest {
         null,
         20,
         64,
-        0.004f,
+        0.002f, // the CLI default (--learning-rate)
         schedule,
         5f,
         0,
