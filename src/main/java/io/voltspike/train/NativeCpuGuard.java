@@ -2,42 +2,64 @@ package io.voltspike.train;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Caps oneDNN (PyTorch's CPU convolution library) at AVX2 before the PyTorch engine loads.
+ * Caps every CPU dispatcher inside PyTorch at AVX2 before the PyTorch engine loads, so training
+ * runs the same kernels on every x86-64 machine.
  *
  * <p><b>Why.</b> On AMD EPYC machines with AVX-512 (Zen 4), the oneDNN AVX-512 convolution kernels
  * bundled with PyTorch 2.7.1 return NaN in this U-Net's training from the first epoch, while the
- * same run capped at AVX2 ({@code DNNL_MAX_CPU_ISA=AVX2}) trains correctly; {@code
- * ATEN_CPU_CAPABILITY=avx2}, which caps only PyTorch's own kernels, does not help. oneDNN on AMD
- * CPUs has a history of such ISA-specific faults (pytorch/pytorch#89104, #177227), and the
- * documented remedy is its CPU dispatcher control. The network is small, so AVX2 costs little.
+ * same run capped at AVX2 ({@code DNNL_MAX_CPU_ISA=AVX2}) trains correctly. With oneDNN capped, a
+ * small run on an AVX-512 CI machine still reached NaN at its third epoch, which capped machines
+ * without AVX-512 never did at that learning rate; PyTorch's own vectorised kernels ({@code
+ * ATEN_CPU_CAPABILITY}) and MKL ({@code MKL_ENABLE_INSTRUCTIONS}) are the remaining code paths that
+ * differ by ISA, so they are capped too. oneDNN on AMD CPUs has a history of such ISA-specific
+ * faults (pytorch/pytorch#89104, #177227). The network is small, so AVX2 costs little, and the same
+ * kernels everywhere also make a training run repeat more closely across machines.
  *
- * <p>oneDNN reads {@code DNNL_MAX_CPU_ISA} with {@code getenv} when it first dispatches, so setting
- * it in this process through libc's {@code setenv} (JNA, already on the training class path) works
+ * <p>Each library reads its variable with {@code getenv} when it first dispatches, so setting them
+ * in this process through libc's {@code setenv} (JNA, already on the training class path) works
  * from every entry point: the launcher, the tests and a plain {@code java -cp}. A value the user
  * set is kept ({@code setenv} without overwrite).
  */
 public final class NativeCpuGuard {
-  public static final String VARIABLE = "DNNL_MAX_CPU_ISA";
-  public static final String CAP = "AVX2";
+  /** The variables and the AVX2 value each library expects, in the order they are set. */
+  public static final Map<String, String> CAPS =
+      orderedOf(
+          List.of("DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS"),
+          List.of("AVX2", "avx2", "AVX2"));
 
   private NativeCpuGuard() {}
 
+  private static Map<String, String> orderedOf(List<String> keys, List<String> values) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      m.put(keys.get(i), values.get(i));
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   /**
-   * Sets {@value #VARIABLE}={@value #CAP} in the process environment unless it is already set;
-   * returns the value in force afterwards (as libc sees it).
+   * Sets each of {@link #CAPS} in the process environment unless it is already set; returns the
+   * values in force afterwards (as libc sees them), for the training log.
    */
-  public static synchronized String capOneDnn() {
-    Map<String, String> javaEnv = System.getenv();
+  public static synchronized Map<String, String> capIsa() {
     NativeLibrary libc = NativeLibrary.getInstance("c");
     Function setenv = libc.getFunction("setenv");
-    int rc = setenv.invokeInt(new Object[] {VARIABLE, CAP, 0});
-    if (rc != 0) {
-      throw new IllegalStateException("setenv(" + VARIABLE + ") failed with " + rc);
+    Function getenv = libc.getFunction("getenv");
+    Map<String, String> inForce = new LinkedHashMap<>();
+    for (Map.Entry<String, String> cap : CAPS.entrySet()) {
+      int rc = setenv.invokeInt(new Object[] {cap.getKey(), cap.getValue(), 0});
+      if (rc != 0) {
+        throw new IllegalStateException("setenv(" + cap.getKey() + ") failed with " + rc);
+      }
+      String seen = (String) getenv.invoke(String.class, new Object[] {cap.getKey()});
+      inForce.put(
+          cap.getKey(), seen != null ? seen : System.getenv().getOrDefault(cap.getKey(), ""));
     }
-    String seen = (String) libc.getFunction("getenv").invoke(String.class, new Object[] {VARIABLE});
-    return seen != null ? seen : javaEnv.getOrDefault(VARIABLE, "");
+    return inForce;
   }
 }

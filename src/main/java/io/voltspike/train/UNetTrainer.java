@@ -177,7 +177,7 @@ public final class UNetTrainer {
 
   public Result train(Listener listener, PrintWriter log) throws IOException {
     System.setProperty("ai.djl.offline", "true");
-    String isa = NativeCpuGuard.capOneDnn();
+    String isa = NativeCpuGuard.capIsa().toString();
     Engine.getEngine("PyTorch").setRandomSeed((int) cfg.seed());
     List<Recording> train = new ArrayList<>(recordings(cfg.trainTraces(), cfg.seed()));
     if (cfg.data() != null) {
@@ -192,7 +192,7 @@ public final class UNetTrainer {
     log.printf(
         Locale.ROOT,
         "training %s: %d parameters, %d windows from %d traces, %d validation traces"
-            + " (oneDNN ISA cap %s)%n",
+            + " (CPU ISA caps %s)%n",
         cfg.spec(),
         cfg.spec().parameters(),
         data.n(),
@@ -245,7 +245,9 @@ public final class UNetTrainer {
                 NDList pred = trainer.forward(new NDList(x));
                 NDArray loss = tc.getLossFunction().evaluate(new NDList(y), pred);
                 float value = loss.getFloat();
-                requireFinite(value, epoch, b + 1);
+                if (!Float.isFinite(value)) {
+                  throw diverged(value, epoch, b + 1, where(net, bx, size * CHANNELS * w));
+                }
                 gc.backward(loss);
                 lossSum += value;
               }
@@ -281,17 +283,41 @@ public final class UNetTrainer {
   /** Stops training at the first non-finite loss: nothing after it can be trusted. */
   static void requireFinite(float loss, int epoch, int batch) {
     if (!Float.isFinite(loss)) {
-      throw new TrainingDivergedException(
-          String.format(
-              Locale.ROOT,
-              "training diverged: loss %s at epoch %d, batch %d; no model written (a lower"
-                  + " --learning-rate may help; on CPUs with AVX-512 check that %s=%s is in force)",
-              loss,
-              epoch,
-              batch,
-              NativeCpuGuard.VARIABLE,
-              NativeCpuGuard.CAP));
+      throw diverged(loss, epoch, batch, "");
     }
+  }
+
+  static TrainingDivergedException diverged(float loss, int epoch, int batch, String where) {
+    return new TrainingDivergedException(
+        String.format(
+            Locale.ROOT,
+            "training diverged: loss %s at epoch %d, batch %d%s; no model written (a lower"
+                + " --learning-rate may help; CPU ISA caps in force: %s)",
+            loss,
+            epoch,
+            batch,
+            where,
+            NativeCpuGuard.capIsa()));
+  }
+
+  /**
+   * Where a non-finite loss came from, for the error: a non-finite input, a parameter the previous
+   * step made non-finite, or (both finite) the forward pass itself, i.e. a native kernel.
+   */
+  static String where(DjlUNet net, float[] batch, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(batch[i])) {
+        return " (input value " + i + " of the batch is " + batch[i] + ")";
+      }
+    }
+    for (Map.Entry<String, float[]> e : net.weightArrays().entrySet()) {
+      for (float f : e.getValue()) {
+        if (!Float.isFinite(f)) {
+          return " (parameter " + e.getKey() + " became " + f + " at the previous step)";
+        }
+      }
+    }
+    return " (inputs and parameters finite: the forward pass produced it)";
   }
 
   static void requireFiniteWeights(Map<String, float[]> weights) {

@@ -146,6 +146,9 @@ class UNetTrainerTest {
                     .train((ep, l, v, t, b, s) -> {}, new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().startsWith("training diverged: loss"), e.getMessage());
     assertTrue(e.getMessage().contains("no model written"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("(parameter ") || e.getMessage().contains("(inputs and parameters"),
+        "says where the NaN came from: " + e.getMessage());
     assertTrue(!java.nio.file.Files.exists(out), "a diverged run must not leave a model file");
   }
 
@@ -164,9 +167,13 @@ class UNetTrainerTest {
   }
 
   @Test
-  void oneDnnIsCappedAtAvx2InThisProcess() {
-    String expected = System.getenv().getOrDefault(NativeCpuGuard.VARIABLE, NativeCpuGuard.CAP);
-    assertEquals(expected, NativeCpuGuard.capOneDnn());
+  void everyCpuDispatcherIsCappedAtAvx2InThisProcess() {
+    java.util.Map<String, String> inForce = NativeCpuGuard.capIsa();
+    assertEquals(NativeCpuGuard.CAPS.keySet(), inForce.keySet());
+    for (var cap : NativeCpuGuard.CAPS.entrySet()) {
+      String expected = System.getenv().getOrDefault(cap.getKey(), cap.getValue());
+      assertEquals(expected, inForce.get(cap.getKey()), cap.getKey());
+    }
   }
 
   @Test
