@@ -127,6 +127,8 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     if (fromFile != null) {
       return fromFile.strip();
     }
-    return option.defaultValue();
+    return option.defaultValue() != null ? option.defaultValue() : BUILT_IN.get(key);
   }
+
+  private static final Map<String, String> BUILT_IN = BuiltInDefaults.detector();
 }

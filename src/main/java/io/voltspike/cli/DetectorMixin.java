@@ -7,11 +7,13 @@ import io.voltspike.signal.FeatureConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The detector options shared by every command that detects. */
+/**
+ * The detector options shared by every command that detects. Their built-in defaults come from the
+ * detector's option records through {@link BuiltInDefaults}, so none is written here.
+ */
 public final class DetectorMixin {
   @Option(
       names = "--detect-threshold",
-      defaultValue = "3.5",
       description = "Spike threshold in noise units (robust sigma). Default: ${DEFAULT-VALUE}.")
   double detectThreshold;
 
@@ -25,32 +27,27 @@ public final class DetectorMixin {
 
   @Option(
       names = "--refractory-ms",
-      defaultValue = "2.0",
       description = "Spikes closer than this are one event. Default: ${DEFAULT-VALUE}.")
   double refractoryMs;
 
   @Option(
       names = "--model",
-      defaultValue = "models/voltspike-unet.onnx",
       description = "unet: the ONNX model file. Default: ${DEFAULT-VALUE}.")
   Path model;
 
   @Option(
       names = "--provider",
-      defaultValue = "cpu",
       description =
           "unet: ONNX Runtime execution provider, cpu or cuda. Default: ${DEFAULT-VALUE}.")
   String provider;
 
   @Option(
       names = "--stride-ms",
-      defaultValue = "10",
       description = "unet: a 100 ms window starts every stride. Default: ${DEFAULT-VALUE}.")
   double strideMs;
 
   @Option(
       names = "--lookahead-ms",
-      defaultValue = "20",
       description =
           "unet: decision latency; a sample is decided once this much later signal arrived,"
               + " or 'full' to wait for every window. Default: ${DEFAULT-VALUE}.")
@@ -58,13 +55,11 @@ public final class DetectorMixin {
 
   @Option(
       names = "--edge-ms",
-      defaultValue = "10",
       description = "unet: window edges pruned from the average. Default: ${DEFAULT-VALUE}.")
   double edgeMs;
 
   @Option(
       names = "--probability-threshold",
-      defaultValue = "model",
       description =
           "unet: averaged probability above which a sample is a spike candidate; 'model': the"
               + " operating point recorded in the model (0.5 if it has none)."
@@ -73,14 +68,12 @@ public final class DetectorMixin {
 
   @Option(
       names = "--shadow-ms",
-      defaultValue = "2",
       description =
           "unet: confidence-based shadowing radius (one spike per event). Default: ${DEFAULT-VALUE}.")
   double shadowMs;
 
   @Option(
       names = "--min-height-sd",
-      defaultValue = "3.0",
       description =
           "unet: per-neuron calibration: a spike must stand this many robust sd of the neuron's"
               + " own high-pass channel above zero; 0 turns it off. Default: ${DEFAULT-VALUE}.")
@@ -88,7 +81,6 @@ public final class DetectorMixin {
 
   @Option(
       names = "--batch-size",
-      defaultValue = "64",
       description = "unet: most windows per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
   int batchSize;
 

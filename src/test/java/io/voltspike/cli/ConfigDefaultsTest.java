@@ -51,6 +51,57 @@ class ConfigDefaultsTest {
   }
 
   @Test
+  void detectorDefaultsOnTheCommandLineAreTheDetectorsOwn() {
+    DetectCommand builtIn =
+        parse(new ConfigDefaults(new Properties(), Map.of()), "--input", "x", "--output", "y");
+    assertEquals(
+        io.voltspike.detect.DetectorOptions.defaults(), builtIn.detectorOptions.options());
+  }
+
+  @Test
+  void theConfigFileDocumentsTheBuiltInDefaults() throws Exception {
+    java.util.Map<String, String> documented = new java.util.TreeMap<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^#([a-z_]+)=(.*)$")
+            .matcher(
+                java.nio.file.Files.readString(
+                    java.nio.file.Path.of("config/voltspike.properties")));
+    while (m.find()) {
+      documented.put(m.group(1), m.group(2).strip());
+    }
+    // a key several commands share may have a default per command (session: detect "offline",
+    // replay "replay"); the file must document one that a command really uses
+    ConfigDefaults none = new ConfigDefaults(new Properties(), Map.of());
+    java.util.Map<String, java.util.Set<String>> used = new java.util.TreeMap<>();
+    CommandLine root =
+        Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+    for (CommandLine sub : root.getSubcommands().values()) {
+      for (CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+        String builtIn = none.defaultValue(o);
+        used.computeIfAbsent(ConfigDefaults.key(o), k -> new java.util.TreeSet<>())
+            .add(builtIn != null ? builtIn : o.type() == boolean.class ? "false" : "");
+      }
+    }
+    java.util.Set<String> wrong = new java.util.TreeSet<>();
+    documented.forEach(
+        (key, doc) -> {
+          java.util.Set<String> values = used.getOrDefault(key, java.util.Set.of());
+          if (!key.startsWith("kafka") && values.stream().noneMatch(v -> sameValue(doc, v))) {
+            wrong.add(key + ": the file says '" + doc + "', the commands use " + values);
+          }
+        });
+    assertEquals(java.util.Set.of(), wrong, "config/voltspike.properties vs built-in defaults");
+  }
+
+  private static boolean sameValue(String a, String b) {
+    try {
+      return Double.parseDouble(a) == Double.parseDouble(b);
+    } catch (NumberFormatException e) {
+      return a.equals(b);
+    }
+  }
+
+  @Test
   void everyOptionIsDocumentedInTheConfigFile() throws Exception {
     String doc =
         java.nio.file.Files.readString(java.nio.file.Path.of("config/voltspike.properties"));
