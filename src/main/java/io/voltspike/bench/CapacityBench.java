@@ -3,13 +3,11 @@ package io.voltspike.bench;
 import com.sun.management.OperatingSystemMXBean;
 import io.voltspike.avro.SpikeEvent;
 import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.Detectors;
 import io.voltspike.io.Recording;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import io.voltspike.sim.TraceParams;
-import io.voltspike.stream.DetectorApp;
-import io.voltspike.stream.Replayer;
-import io.voltspike.stream.SpikeFollower;
 import io.voltspike.stream.StreamSettings;
 import io.voltspike.stream.StreamStats;
 import java.lang.management.ManagementFactory;
@@ -21,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -63,6 +60,7 @@ public final class CapacityBench {
 
   private final String bootstrap;
   private final DetectorOptions options;
+  private final Detectors detectors;
   private final String profile;
   private final Path stateRoot;
   private final List<Recording> pool;
@@ -78,6 +76,7 @@ public final class CapacityBench {
    */
   public CapacityBench(
       String bootstrap,
+      Detectors detectors,
       DetectorOptions options,
       String profile,
       Path stateRoot,
@@ -90,6 +89,7 @@ public final class CapacityBench {
     this.batchWaitMs = batchWaitMs;
     this.bootstrap = bootstrap;
     this.options = options;
+    this.detectors = detectors;
     this.profile = profile;
     this.stateRoot = stateRoot;
     this.pool = new ArrayList<>();
@@ -127,57 +127,47 @@ public final class CapacityBench {
     }
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-    long chunks0 = StreamStats.CHUNKS.sum();
-    long samples0 = StreamStats.SAMPLES.sum();
-    long bad0 = StreamStats.badTotal();
     Histogram latency = new Histogram(3);
     Histogram minuteLatency = new Histogram(3);
     Histogram emitted = new Histogram(3); // acquisition -> the detector's forward
     List<Minute> minutes = new ArrayList<>();
     long[] spikes = {0};
-    AtomicLong produced = new AtomicLong();
     List<long[]> lagSeries = new ArrayList<>(); // {elapsedMs, lag}
     double heapMax = 0;
-    long cpu0;
-    long t0;
-    try (DetectorApp app =
-            DetectorApp.start(s, props, stateRoot.resolve(suffix), 4, Duration.ofSeconds(60));
-        Replayer rig = new Replayer(bootstrap, s.samplesTopic(), null);
-        SpikeFollower follower =
-            new SpikeFollower(bootstrap, s.spikesTopic(), !profile.equals("eos"), null)) {
-      Thread rigThread =
-          new Thread(
-              () ->
-                  rig.replay(
-                      "bench",
-                      recs,
-                      10,
-                      1.0,
-                      System.currentTimeMillis() * 1000,
-                      false,
-                      produced::set),
-              "bench-rig");
-      cpu0 = os.getProcessCpuTime();
-      t0 = System.nanoTime();
-      rigThread.start();
+    StreamStats stats = new StreamStats();
+    try (LiveRun run =
+        LiveRun.start(
+            bootstrap,
+            s,
+            detectors,
+            stats,
+            props,
+            stateRoot.resolve(suffix),
+            recs,
+            "bench",
+            false,
+            !profile.equals("eos"))) {
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      run.startRig();
       long lastTick = t0;
-      while (rigThread.isAlive()) {
-        follower.poll(
+      while (run.rigRunning()) {
+        run.poll(
             Duration.ofMillis(20),
             (SpikeEvent e) -> {
-              long us = System.currentTimeMillis() * 1000 - e.getAcquiredAtUs();
+              long us = LiveRun.latencyUs(e);
               // latency after the first 5 s (start-up excluded)
               if (System.nanoTime() - t0 > 5_000_000_000L) {
-                latency.recordValue(Math.max(0, us));
+                latency.recordValue(us);
                 emitted.recordValue(Math.max(0, e.getEmittedAtUs() - e.getAcquiredAtUs()));
-                minuteLatency.recordValue(Math.max(0, us));
+                minuteLatency.recordValue(us);
               }
               spikes[0]++;
             });
         long now = System.nanoTime();
         if (now - lastTick >= 1_000_000_000L) {
           lastTick = now;
-          long lag = Math.max(0, produced.get() - (StreamStats.CHUNKS.sum() - chunks0));
+          long lag = run.lagChunks();
           lagSeries.add(new long[] {(now - t0) / 1_000_000L, lag});
           heapMax = Math.max(heapMax, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
           if (lagSeries.size() % 60 == 0) {
@@ -205,7 +195,7 @@ public final class CapacityBench {
       }
       double elapsedS = (System.nanoTime() - t0) / 1e9;
       double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsedS;
-      long lagEnd = Math.max(0, produced.get() - (StreamStats.CHUNKS.sum() - chunks0));
+      long lagEnd = run.lagChunks();
       long lagMaxLastThird = 0;
       for (long[] p : lagSeries) {
         if (p[0] >= holdS * 1000 * 2 / 3) {
@@ -222,7 +212,7 @@ public final class CapacityBench {
           sustained,
           lagEnd,
           lagMaxLastThird,
-          (StreamStats.SAMPLES.sum() - samples0) / elapsedS,
+          stats.samples.sum() / elapsedS,
           pct(latency, 50),
           pct(latency, 99),
           pct(latency, 99.9),
@@ -232,7 +222,7 @@ public final class CapacityBench {
           spikes[0],
           cpuCores,
           heapMax,
-          StreamStats.badTotal() - bad0,
+          stats.badTotal(),
           minutes);
     }
   }

@@ -111,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
       CapacityBench bench =
           new CapacityBench(
               broker.bootstrapServers(),
+              ShutdownSequence.detectors(),
               opts,
               profile,
               dir.resolve("state"),

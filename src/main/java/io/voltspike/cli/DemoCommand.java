@@ -1,6 +1,8 @@
 package io.voltspike.cli;
 
 import io.voltspike.avro.SpikeEvent;
+import io.voltspike.bench.LiveRun;
+import io.voltspike.detect.Detectors;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.eval.Counts;
 import io.voltspike.eval.Matcher;
@@ -9,11 +11,8 @@ import io.voltspike.metrics.MetricsServer;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import io.voltspike.sim.TraceParams;
-import io.voltspike.stream.DetectorApp;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.EmbeddedBroker;
-import io.voltspike.stream.Replayer;
-import io.voltspike.stream.SpikeFollower;
 import io.voltspike.stream.StreamSettings;
 import io.voltspike.stream.StreamStats;
 import java.io.PrintWriter;
@@ -27,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
@@ -92,57 +90,50 @@ public final class DemoCommand implements Callable<Integer> {
     StreamSettings s =
         StreamSettings.defaults()
             .withDetector("unet", detector.options().withPeakSign(PeakSign.POS));
-    MetricsServer metrics = metricsOptions.start(DetectorInfo.of(s), out);
+    StreamStats stats = new StreamStats();
+    Detectors detectors = ShutdownSequence.detectors();
+    MetricsServer metrics = metricsOptions.start(DetectorInfo.of(s, detectors), stats, out);
     EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0);
     try (ShutdownSequence.Registration brokerStop =
         ShutdownSequence.register("embedded broker", broker)) {
       Properties props =
           StreamSettings.streamsProperties(
               broker.bootstrapServers(), "voltspike-demo", profile, null);
-      DetectorApp app =
-          DetectorApp.start(s, props, dir.resolve("state"), 4, Duration.ofSeconds(60));
-      try (ShutdownSequence.Registration appStop =
-              ShutdownSequence.register("detector streams", app);
-          Replayer rig = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
-          SpikeFollower follower =
-              new SpikeFollower(
-                  broker.bootstrapServers(),
-                  s.spikesTopic(),
-                  profile.equals("low-latency"),
-                  null)) {
+      LiveRun run =
+          LiveRun.start(
+              broker.bootstrapServers(),
+              s,
+              detectors,
+              stats,
+              props,
+              dir.resolve("state"),
+              recs,
+              "demo",
+              true,
+              profile.equals("low-latency"));
+      try (ShutdownSequence.Registration runStop = ShutdownSequence.register("live run", run)) {
         if (metrics != null) {
-          metrics.bind(app.streams());
+          metrics.bind(run.app().streams());
         }
         Recorder latency = new Recorder(3);
         Histogram total = new Histogram(3);
         Histogram steady = new Histogram(3); // after the first 5 s (start-up excluded)
         Map<String, List<Long>> found = new HashMap<>();
-        AtomicLong produced = new AtomicLong();
-        Thread rigThread =
-            new Thread(
-                () ->
-                    rig.replay(
-                        "demo",
-                        recs,
-                        10,
-                        1.0,
-                        System.currentTimeMillis() * 1000,
-                        true,
-                        produced::set),
-                "simulated-rig");
-        rigThread.start();
+        run.startRig();
         long start = System.nanoTime();
         long lastStatus = start;
         long lastSamples = 0;
         long lastSpikes = 0;
         long quietSince = 0;
         while (true) {
-          follower.poll(
+          run.poll(
               Duration.ofMillis(20),
               (SpikeEvent e) -> {
-                long us = System.currentTimeMillis() * 1000 - e.getAcquiredAtUs();
-                latency.recordValue(Math.max(0, us));
-                MetricsServer.observeLatencySeconds(Math.max(0, us) / 1e6);
+                long us = LiveRun.latencyUs(e);
+                latency.recordValue(us);
+                if (metrics != null) {
+                  metrics.observeLatencySeconds(us / 1e6);
+                }
                 found.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample());
               });
           long now = System.nanoTime();
@@ -152,8 +143,8 @@ public final class DemoCommand implements Callable<Integer> {
             if (now - start > 5_000_000_000L) {
               steady.add(h);
             }
-            long samples = StreamStats.SAMPLES.sum();
-            long spikes = StreamStats.SPIKES.sum();
+            long samples = stats.samples.sum();
+            long spikes = stats.spikes.sum();
             double dt = (now - lastStatus) / 1e9;
             out.printf(
                 Locale.ROOT,
@@ -164,14 +155,14 @@ public final class DemoCommand implements Callable<Integer> {
                 (spikes - lastSpikes) / dt,
                 h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0,
                 h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0,
-                Math.max(0, produced.get() - StreamStats.CHUNKS.sum()),
-                StreamStats.badTotal());
+                run.lagChunks(),
+                stats.badTotal());
             out.flush();
             lastStatus = now;
             lastSamples = samples;
             lastSpikes = spikes;
           }
-          if (!rigThread.isAlive() && StreamStats.CHUNKS.sum() >= produced.get()) {
+          if (!run.rigRunning() && run.lagChunks() == 0) {
             if (quietSince == 0) {
               quietSince = now;
             } else if (now - quietSince > 3_000_000_000L) {
@@ -205,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
             c.f1(),
             c.precision(),
             c.recall(),
-            StreamStats.badTotal());
+            stats.badTotal());
         out.flush();
       }
     } finally {

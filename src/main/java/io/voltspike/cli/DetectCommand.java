@@ -53,7 +53,8 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Detectors.create(detector, detectorOptions.options()); // fail fast on a bad name
+    Detectors detectors = ShutdownSequence.detectors();
+    detectors.create(detector, detectorOptions.options()); // fail fast on a bad name
     List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
     PrintWriter w = spec.commandLine().getOut();
     long total = 0;
@@ -64,6 +65,7 @@ public final class DetectCommand implements Callable<Integer> {
                   r -> {
                     List<Spike> s =
                         Evaluator.detect(
+                            detectors,
                             detector,
                             detectorOptions.options(),
                             detectorOptions.explicitPeakSign(),

@@ -30,9 +30,7 @@ public final class DetectorMixin {
       description = "Spikes closer than this are one event. Default: ${DEFAULT-VALUE}.")
   double refractoryMs;
 
-  @Option(
-      names = "--model",
-      description = "unet: the ONNX model file. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model", description = "unet: the ONNX model file. Default: ${DEFAULT-VALUE}.")
   Path model;
 
   @Option(

@@ -77,10 +77,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Detectors registry = ShutdownSequence.detectors();
     for (String d : detectors) {
-      Detectors.create(d, detectorOptions.options());
+      registry.create(d, detectorOptions.options()); // fail fast on a bad name or model
     }
-    Evaluator ev = new Evaluator(toleranceMs, scoreFromMs);
+    Evaluator ev = new Evaluator(registry, toleranceMs, scoreFromMs);
     List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
     if (truth != null) {
       if (recs.size() != 1) {

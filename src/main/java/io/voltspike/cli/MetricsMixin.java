@@ -2,6 +2,7 @@ package io.voltspike.cli;
 
 import io.voltspike.metrics.MetricsServer;
 import io.voltspike.stream.DetectorInfo;
+import io.voltspike.stream.StreamStats;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -32,11 +33,11 @@ public final class MetricsMixin {
   boolean metricsPerNeuron;
 
   /** The started endpoint, or null when turned off; its address is printed. */
-  public MetricsServer start(DetectorInfo info, PrintWriter out) {
+  public MetricsServer start(DetectorInfo info, StreamStats stats, PrintWriter out) {
     if (metricsPort <= 0) {
       return null;
     }
-    MetricsServer m = MetricsServer.start(metricsBind, metricsPort, info, metricsPerNeuron);
+    MetricsServer m = MetricsServer.start(metricsBind, metricsPort, info, metricsPerNeuron, stats);
     out.printf(Locale.ROOT, "metrics on http://%s:%d/metrics%n", metricsBind, m.port());
     out.flush();
     return m;

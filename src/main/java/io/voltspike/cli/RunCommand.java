@@ -1,11 +1,14 @@
 package io.voltspike.cli;
 
+import io.voltspike.detect.Detectors;
 import io.voltspike.metrics.MetricsServer;
 import io.voltspike.stream.ClientSettings;
 import io.voltspike.stream.DetectorApp;
 import io.voltspike.stream.DetectorInfo;
+import io.voltspike.stream.DetectorTopology;
 import io.voltspike.stream.EmbeddedBroker;
 import io.voltspike.stream.StreamSettings;
+import io.voltspike.stream.StreamStats;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,14 +64,23 @@ public final class RunCommand implements Callable<Integer> {
       p.put("group.instance.id", instance);
     }
     StreamSettings.validate(p);
-    DetectorInfo info = DetectorInfo.of(s);
-    MetricsServer metrics = metricsOptions.start(info, out);
+    Detectors detectors = ShutdownSequence.detectors();
+    DetectorInfo info = DetectorInfo.of(s, detectors);
+    StreamStats stats = new StreamStats();
+    MetricsServer metrics = metricsOptions.start(info, stats, out);
     EmbeddedBroker broker = kafka.embedded() ? EmbeddedBroker.start(brokerData, 9092) : null;
     String bootstrap = broker != null ? broker.bootstrapServers() : kafka.bootstrapServers;
     p.put("bootstrap.servers", bootstrap);
     DetectorApp app;
     try {
-      app = DetectorApp.start(s, p, stream.stateDir, stream.partitions, Duration.ofSeconds(60));
+      app =
+          DetectorApp.start(
+              s,
+              DetectorTopology.build(s, detectors, stats),
+              p,
+              stream.stateDir,
+              stream.partitions,
+              Duration.ofSeconds(60));
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();

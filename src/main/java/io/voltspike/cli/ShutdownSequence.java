@@ -1,5 +1,6 @@
 package io.voltspike.cli;
 
+import io.voltspike.detect.Detectors;
 import io.voltspike.model.SharedModels;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -18,6 +19,7 @@ public final class ShutdownSequence {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
   private static final Deque<Registration> RESOURCES = new ArrayDeque<>();
   private static boolean installed;
+  private static SharedModels models;
   private static volatile boolean exiting;
 
   private ShutdownSequence() {}
@@ -68,6 +70,22 @@ public final class ShutdownSequence {
     return r;
   }
 
+  /**
+   * The process's model sessions, created on first use and closed by the hook after everything
+   * registered has stopped: the CLI is the one owner of the models a command's detectors share.
+   */
+  public static synchronized SharedModels models() {
+    if (models == null) {
+      models = new SharedModels();
+    }
+    return models;
+  }
+
+  /** A detector registry on the process's model sessions. */
+  public static Detectors detectors() {
+    return new Detectors(models());
+  }
+
   /** Exits with {@code code} through the ordered sequence (the normal end of a command). */
   public static void exit(int code) {
     exiting = true;
@@ -86,7 +104,13 @@ public final class ShutdownSequence {
       }
       r.close();
     }
-    SharedModels.closeAll();
+    SharedModels m;
+    synchronized (ShutdownSequence.class) {
+      m = models;
+    }
+    if (m != null) {
+      m.close();
+    }
     if (!exiting) {
       System.out.flush();
       System.err.flush();

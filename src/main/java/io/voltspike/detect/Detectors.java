@@ -9,24 +9,31 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** The registry of detectors by name, so the CLI and the stream pick one the same way. */
+/**
+ * The detectors by name, so the CLI and the stream pick one the same way. An instance holds the
+ * model sessions its U-Net detectors share ({@link SharedModels}, owned by the caller) and may have
+ * more detectors registered; nothing is process-wide.
+ */
 public final class Detectors {
-  private static final Map<String, Function<DetectorOptions, SpikeDetector>> FACTORIES =
-      new TreeMap<>();
+  private final Map<String, Function<DetectorOptions, SpikeDetector>> factories = new TreeMap<>();
+  private final SharedModels models;
 
-  static {
-    FACTORIES.put(ThresholdDetector.NAME, ThresholdDetector::new);
-    FACTORIES.put(VolPyDetector.NAME, VolPyDetector::new);
-    FACTORIES.put(UNetDetector.NAME, Detectors::unet);
+  /**
+   * @param models the model sessions U-Net detectors are built on
+   */
+  public Detectors(SharedModels models) {
+    this.models = models;
+    factories.put(ThresholdDetector.NAME, ThresholdDetector::new);
+    factories.put(VolPyDetector.NAME, VolPyDetector::new);
+    factories.put(UNetDetector.NAME, this::unet);
   }
 
   /**
    * The U-Net on the shared model; a recording at another rate than the model's is resampled to it
    * ({@link ResamplingDetector}), its features' noise lag matched to the resampling.
    */
-  static SpikeDetector unet(DetectorOptions o) {
-    WindowModel m =
-        SharedModels.get(o.unet().modelPath(), ExecutionProvider.parse(o.unet().provider()));
+  private SpikeDetector unet(DetectorOptions o) {
+    WindowModel m = models.get(o.unet().modelPath(), ExecutionProvider.parse(o.unet().provider()));
     double in = o.features().sampleRateHz();
     double modelRate = m.sampleRateHz();
     if (in == modelRate) {
@@ -44,33 +51,22 @@ public final class Detectors {
         atModel.features().maxGapSamples());
   }
 
-  private Detectors() {}
-
-  /** Registers another detector; closing the result removes it again. */
-  public static synchronized AutoCloseable register(
+  /** Registers another detector under {@code name} (replacing one of that name). */
+  public synchronized Detectors register(
       String name, Function<DetectorOptions, SpikeDetector> factory) {
-    String key = name.toLowerCase(Locale.ROOT);
-    FACTORIES.put(key, factory);
-    return () -> {
-      synchronized (Detectors.class) {
-        FACTORIES.remove(key);
-      }
-    };
-  }
-
-  public static synchronized Iterable<String> names() {
-    return FACTORIES.keySet();
+    factories.put(name.toLowerCase(Locale.ROOT), factory);
+    return this;
   }
 
   /** A new detector; an unknown name is an error that lists the valid ones. */
-  public static synchronized SpikeDetector create(String name, DetectorOptions options) {
-    Function<DetectorOptions, SpikeDetector> f = FACTORIES.get(name.toLowerCase(Locale.ROOT));
+  public synchronized SpikeDetector create(String name, DetectorOptions options) {
+    Function<DetectorOptions, SpikeDetector> f = factories.get(name.toLowerCase(Locale.ROOT));
     if (f == null) {
       throw new IllegalArgumentException(
           "unknown detector '"
               + name
               + "'; valid values: "
-              + String.join(", ", FACTORIES.keySet()));
+              + String.join(", ", factories.keySet()));
     }
     return f.apply(options);
   }

@@ -81,6 +81,11 @@ public final class ResamplingDetector implements SpikeDetector {
   }
 
   @Override
+  public long clampedSamples() {
+    return inner.clampedSamples();
+  }
+
+  @Override
   public int decisionLatencySamples() {
     return (int)
             Math.ceil(inner.decisionLatencySamples() * resampler.inRateHz() / resampler.outRateHz())

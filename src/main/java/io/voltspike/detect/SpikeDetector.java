@@ -37,6 +37,14 @@ public interface SpikeDetector {
    */
   int decisionLatencySamples();
 
+  /**
+   * Samples clamped as artefacts by the detector's feature extractor since it was created or
+   * restored (counted by the stream's metrics); 0 for a detector that clamps nothing.
+   */
+  default long clampedSamples() {
+    return 0;
+  }
+
   /** Like {@link #push}, but model work is left pending for {@link #applyPending}. */
   default void cut(float[] samples, int offset, int length, SpikeSink sink) {
     push(samples, offset, length, sink);

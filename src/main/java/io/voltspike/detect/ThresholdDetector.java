@@ -53,6 +53,11 @@ public final class ThresholdDetector implements SpikeDetector {
   }
 
   @Override
+  public long clampedSamples() {
+    return features.clampedSamples();
+  }
+
+  @Override
   public int decisionLatencySamples() {
     return features.delaySamples() + picker.delaySamples();
   }

@@ -178,6 +178,11 @@ public final class UNetDetector implements SpikeDetector {
   }
 
   @Override
+  public long clampedSamples() {
+    return features.clampedSamples();
+  }
+
+  @Override
   public int decisionLatencySamples() {
     return features.delaySamples() + windowLookahead + picker.delaySamples();
   }

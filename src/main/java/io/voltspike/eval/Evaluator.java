@@ -17,24 +17,23 @@ import java.util.function.Function;
  * grouped by SNR band and family.
  */
 public final class Evaluator {
+  private final Detectors detectors;
   private final double toleranceMs;
   private final double scoreFromMs;
 
-  public Evaluator(double toleranceMs) {
-    this(toleranceMs, 0);
-  }
-
   /**
+   * @param detectors builds the detectors to evaluate
    * @param scoreFromMs only spikes (true and detected) from this time on are scored; detection
    *     still runs on the whole trace (for a reference that covers only part of a recording)
    */
-  public Evaluator(double toleranceMs, double scoreFromMs) {
+  public Evaluator(Detectors detectors, double toleranceMs, double scoreFromMs) {
     if (!(toleranceMs >= 0)) {
       throw new IllegalArgumentException("tolerance must be >= 0 ms, was " + toleranceMs);
     }
     if (!(scoreFromMs >= 0)) {
       throw new IllegalArgumentException("score_from_ms must be >= 0, was " + scoreFromMs);
     }
+    this.detectors = detectors;
     this.toleranceMs = toleranceMs;
     this.scoreFromMs = scoreFromMs;
   }
@@ -60,10 +59,14 @@ public final class Evaluator {
 
   /** Detects on one recording with options adapted to its sample rate and polarity. */
   public static List<Spike> detect(
-      String detector, DetectorOptions options, PeakSign explicitSign, Recording r) {
+      Detectors detectors,
+      String detector,
+      DetectorOptions options,
+      PeakSign explicitSign,
+      Recording r) {
     DetectorOptions o =
         options.withSampleRate(r.sampleRateHz()).withPeakSign(peakSignFor(r, explicitSign));
-    SpikeDetector d = Detectors.create(detector, o);
+    SpikeDetector d = detectors.create(detector, o);
     return OfflineDetection.run(d, r.voltage());
   }
 
@@ -72,7 +75,7 @@ public final class Evaluator {
     if (!r.hasTruth()) {
       throw new IllegalArgumentException(r.name() + ": has no ground-truth spikes to compare with");
     }
-    List<Spike> spikes = detect(detector, options, explicitSign, r);
+    List<Spike> spikes = detect(detectors, detector, options, explicitSign, r);
     long from = Math.min(r.length(), Math.round(scoreFromMs * r.sampleRateHz() / 1000.0));
     List<Spike> scored = spikes.stream().filter(s -> s.sample() >= from).toList();
     int[] truth = java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();

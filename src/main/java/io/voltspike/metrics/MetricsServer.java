@@ -11,7 +11,6 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.StreamStats;
 import java.io.IOException;
@@ -40,87 +39,88 @@ public final class MetricsServer implements AutoCloseable {
 
   public static final String READABLE = "readable";
 
-  private static volatile Histogram latency;
   private final HTTPServer server;
   private final PrometheusRegistry registry;
+  private final StreamStats stats;
+  private final Histogram latency;
   private KafkaStreamsMetrics streamsMetrics;
   private ScheduledExecutorService refresher;
 
-  private MetricsServer(HTTPServer server, PrometheusRegistry registry) {
+  private MetricsServer(
+      HTTPServer server, PrometheusRegistry registry, StreamStats stats, Histogram latency) {
     this.server = server;
     this.registry = registry;
+    this.stats = stats;
+    this.latency = latency;
   }
 
   /** End-to-end latency (acquisition to readable spike event), where a consumer measures it. */
-  public static void observeLatencySeconds(double s) {
-    Histogram h = latency;
-    if (h != null) {
-      h.labelValues(READABLE).observe(s);
-    }
+  public void observeLatencySeconds(double s) {
+    latency.labelValues(READABLE).observe(s);
   }
 
   /**
    * @param bindAddress e.g. 127.0.0.1 (loopback, the default) or 0.0.0.0
    * @param port 0 picks a free port
    * @param perNeuron whether spikes are also counted per neuron (one series per neuron)
+   * @param stats the counters of the detector this endpoint serves
    */
   public static MetricsServer start(
-      String bindAddress, int port, DetectorInfo info, boolean perNeuron) {
+      String bindAddress, int port, DetectorInfo info, boolean perNeuron, StreamStats stats) {
     PrometheusRegistry r = new PrometheusRegistry();
     JvmMetrics.builder().register(r);
-    counter(r, "voltspike_samples", "Samples ingested", StreamStats.SAMPLES);
-    counter(r, "voltspike_chunks", "Chunks ingested", StreamStats.CHUNKS);
-    counter(r, "voltspike_gaps", "Gaps in a neuron's sample indices", StreamStats.GAPS);
+    counter(r, "voltspike_samples", "Samples ingested", stats.samples);
+    counter(r, "voltspike_chunks", "Chunks ingested", stats.chunks);
+    counter(r, "voltspike_gaps", "Gaps in a neuron's sample indices", stats.gaps);
     counter(
         r,
         "voltspike_sessions_ended",
         "Sessions ended (end_of_session or idle) and their state deleted",
-        StreamStats.SESSIONS_ENDED);
+        stats.sessionsEnded);
     counter(
         r,
         "voltspike_sessions_expired",
         "Sessions ended because they went idle for session_idle_s",
-        StreamStats.SESSIONS_EXPIRED);
-    counter(r, "voltspike_gap_samples", "Missing samples bridged as gaps", StreamStats.GAP_SAMPLES);
+        stats.sessionsExpired);
+    counter(r, "voltspike_gap_samples", "Missing samples bridged as gaps", stats.gapSamples);
     counter(
         r,
         "voltspike_missing_samples",
         "NaN, infinite or null samples, held and flagged",
-        StreamStats.MISSING_SAMPLES);
+        stats.missingSamples);
     counter(
         r,
         "voltspike_clamped_samples",
         "Samples beyond the feature extractor's range (artefacts), clamped",
-        FeatureExtractor.CLAMPED_SAMPLES);
-    counter(
-        r, "voltspike_windows_inferred", "Windows run through the network", StreamStats.WINDOWS);
-    counter(r, "voltspike_inference_batches", "ONNX Runtime calls", StreamStats.BATCHES);
-    counter(r, "voltspike_spikes_emitted", "Spike events published", StreamStats.SPIKES);
+        stats.clampedSamples);
+    counter(r, "voltspike_windows_inferred", "Windows run through the network", stats.windows);
+    counter(r, "voltspike_inference_batches", "ONNX Runtime calls", stats.batches);
+    counter(r, "voltspike_spikes_emitted", "Spike events published", stats.spikes);
     labelled(
         r,
         "voltspike_bad_records",
         "Records sent to the dead-letter topic (or repaired), by reason",
         "reason",
-        StreamStats.BAD_RECORDS);
+        stats.badRecords);
     labelled(
         r,
         "voltspike_already_processed_chunks",
         "Chunks whose samples were all processed before (replay after a recovery, duplicates),"
             + " skipped",
         "kind",
-        StreamStats.ALREADY_PROCESSED);
+        stats.alreadyProcessed);
     if (perNeuron) {
       labelled(
           r,
           "voltspike_neuron_spikes",
           "Spike events published, per neuron (the live raster)",
           "neuron",
-          StreamStats.NEURON_SPIKES);
+          stats.neuronSpikes);
     }
     GaugeWithCallback.builder()
         .name("voltspike_inference_last_batch_windows")
         .help("Windows in the last ONNX Runtime call")
-        .callback(cb -> cb.call(StreamStats.LAST_BATCH_SIZE.get()))
+        .callback(cb -> cb.call(stats.lastBatchSize.get()))
         .register(r);
     GaugeWithCallback.builder()
         .name("voltspike_lookahead_seconds")
@@ -154,7 +154,7 @@ public final class MetricsServer implements AutoCloseable {
             .classicUpperBounds(
                 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25)
             .register(r);
-    latency =
+    Histogram latency =
         Histogram.builder()
             .name("voltspike_detection_latency_seconds")
             .help(
@@ -165,7 +165,7 @@ public final class MetricsServer implements AutoCloseable {
             .classicUpperBounds(0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5)
             .register(r);
     Histogram lat = latency;
-    StreamStats.observer(
+    stats.observer(
         new StreamStats.Observer() {
           @Override
           public void inference(int windows, long nanos) {
@@ -180,9 +180,12 @@ public final class MetricsServer implements AutoCloseable {
         });
     try {
       return new MetricsServer(
-          HTTPServer.builder().hostname(bindAddress).port(port).registry(r).buildAndStart(), r);
+          HTTPServer.builder().hostname(bindAddress).port(port).registry(r).buildAndStart(),
+          r,
+          stats,
+          latency);
     } catch (IOException e) {
-      StreamStats.observer(null);
+      stats.observer(null);
       throw new UncheckedIOException(
           "cannot serve metrics on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
     }
@@ -273,7 +276,7 @@ public final class MetricsServer implements AutoCloseable {
 
   @Override
   public void close() {
-    StreamStats.observer(null);
+    stats.observer(null);
     if (streamsMetrics != null) {
       streamsMetrics.close();
     }

@@ -6,14 +6,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session per model file and provider for the whole process, created on first use
- * and closed at exit, after everything that runs inference has stopped (the CLI's {@code
- * ShutdownSequence}): detectors of every neuron share it.
+ * One ONNX Runtime session per model file and provider, created on first use and shared by the
+ * detectors of every neuron built from it. Whoever creates it owns the sessions and closes them,
+ * after everything that runs inference has stopped (the CLI's {@code ShutdownSequence} does so
+ * last); tests create their own.
  */
-public final class SharedModels {
-  private static final Map<String, OnnxSpikeModel> MODELS = new HashMap<>();
-
-  private SharedModels() {}
+public final class SharedModels implements AutoCloseable {
+  private final Map<String, OnnxSpikeModel> models = new HashMap<>();
 
   /**
    * A relative model path is tried against the working directory, then against {@code
@@ -38,19 +37,19 @@ public final class SharedModels {
    * fits a detector's features is the detector's check, so a neuron it does not fit never causes a
    * reload.
    */
-  public static synchronized OnnxSpikeModel get(Path model, ExecutionProvider provider) {
+  public synchronized OnnxSpikeModel get(Path model, ExecutionProvider provider) {
     Path file = resolve(model).toAbsolutePath().normalize();
     String key = file + "|" + provider;
-    OnnxSpikeModel m = MODELS.get(key);
+    OnnxSpikeModel m = models.get(key);
     if (m == null) {
       m = OnnxSpikeModel.load(file, provider, 1, null);
-      MODELS.put(key, m);
+      models.put(key, m);
     }
     return m;
   }
 
   /** The same, refused unless the model was trained with features of {@code featureHash}. */
-  public static OnnxSpikeModel get(Path model, ExecutionProvider provider, String featureHash) {
+  public OnnxSpikeModel get(Path model, ExecutionProvider provider, String featureHash) {
     OnnxSpikeModel m = get(model, provider);
     if (!m.featureHash().equals(featureHash)) {
       throw new ModelLoadException(
@@ -64,8 +63,10 @@ public final class SharedModels {
     return m;
   }
 
-  public static synchronized void closeAll() {
-    MODELS.values().forEach(OnnxSpikeModel::close);
-    MODELS.clear();
+  /** Closes every session (each waits for inference in flight, then refuses further calls). */
+  @Override
+  public synchronized void close() {
+    models.values().forEach(OnnxSpikeModel::close);
+    models.clear();
   }
 }

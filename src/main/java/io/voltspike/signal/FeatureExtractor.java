@@ -37,11 +37,11 @@ public final class FeatureExtractor {
   /** Largest normalized value, in robust noise units; larger ones are clamped. */
   public static final double MAX_ABS_Z = 1000;
 
-  /** Samples clamped in this process (read by the metrics endpoint). */
-  public static final java.util.concurrent.atomic.LongAdder CLAMPED_SAMPLES =
-      new java.util.concurrent.atomic.LongAdder();
-
   private final FeatureConfig config;
+
+  /** Samples clamped since this extractor was created or restored (not part of its state). */
+  private long clamped;
+
   private final int delay;
   private final int gaussHalf;
   private final int medianHalf;
@@ -145,7 +145,11 @@ public final class FeatureExtractor {
     }
     double base = baseline.size() > 0 ? baseline.median() : v;
     double sigma = noise.size() > 0 ? noise.median() * MAD_TO_SIGMA : 0.0;
-    float z = sigma > 0 ? (float) clampZ((v - base) / sigma) : 0f;
+    double raw = sigma > 0 ? (v - base) / sigma : 0.0;
+    if (Math.abs(raw) > MAX_ABS_Z) {
+      clamped++;
+    }
+    float z = (float) clampZ(raw);
     if (!inSegment) {
       startSegment(z);
     }
@@ -162,8 +166,12 @@ public final class FeatureExtractor {
     if (Math.abs(z) <= MAX_ABS_Z) {
       return z;
     }
-    CLAMPED_SAMPLES.increment();
     return z > 0 ? MAX_ABS_Z : -MAX_ABS_Z;
+  }
+
+  /** Samples clamped to {@link #MAX_ABS_Z} since creation or the last restore. */
+  public long clampedSamples() {
+    return clamped;
   }
 
   public void push(float[] samples, int offset, int length, FeatureSink sink) {

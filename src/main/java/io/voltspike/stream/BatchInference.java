@@ -16,11 +16,13 @@ import java.util.function.BiConsumer;
  */
 final class BatchInference {
   private final int batchSize;
+  private final StreamStats stats;
   private float[] in = new float[0];
   private float[] out = new float[0];
 
-  BatchInference(int batchSize) {
+  BatchInference(int batchSize, StreamStats stats) {
     this.batchSize = batchSize;
+    this.stats = stats;
   }
 
   /**
@@ -91,7 +93,7 @@ final class BatchInference {
     }
     long t0 = System.nanoTime();
     model.predict(in, windows, out);
-    StreamStats.inference(windows, System.nanoTime() - t0);
+    stats.inference(windows, System.nanoTime() - t0);
     int off = 0;
     for (String unit : group) {
       NeuronSession s = live.get(unit);

@@ -15,20 +15,26 @@ final class DeadLetters {
   private final ProcessorContext<String, Object> context;
   private final String defaultTopic;
   private final String sink;
+  private final StreamStats stats;
 
   /**
    * @param defaultTopic the source topic named when no record is being processed
    * @param sink the child node dead letters go to
    */
-  DeadLetters(ProcessorContext<String, Object> context, String defaultTopic, String sink) {
+  DeadLetters(
+      ProcessorContext<String, Object> context,
+      String defaultTopic,
+      String sink,
+      StreamStats stats) {
     this.context = context;
+    this.stats = stats;
     this.defaultTopic = defaultTopic;
     this.sink = sink;
   }
 
   /** Dead-letters a record: counted under {@code reason}, its bytes kept. */
   void record(Record<String, byte[]> record, String reason, String detail) {
-    StreamStats.bad(reason);
+    stats.bad(reason);
     forward(record.key(), reason, detail, record.value());
   }
 

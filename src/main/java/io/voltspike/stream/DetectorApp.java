@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +26,21 @@ public final class DetectorApp implements AutoCloseable {
 
   /**
    * @param streamsProps Kafka Streams properties (see {@link StreamSettings#streamsProperties})
+   * @param topology the topology to run ({@link DetectorTopology#build})
    * @param partitions partitions of topics this app creates
    */
   public static DetectorApp start(
-      StreamSettings s, Properties streamsProps, Path stateDir, int partitions, Duration timeout) {
+      StreamSettings s,
+      Topology topology,
+      Properties streamsProps,
+      Path stateDir,
+      int partitions,
+      Duration timeout) {
     ensureTopics(streamsProps, s, partitions);
     Properties p = new Properties();
     p.putAll(streamsProps);
     p.put("state.dir", stateDir.toAbsolutePath().toString());
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(s), p);
+    KafkaStreams streams = new KafkaStreams(topology, p);
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);

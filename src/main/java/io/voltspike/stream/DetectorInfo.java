@@ -14,8 +14,8 @@ import io.voltspike.model.OnnxSpikeModel;
 public record DetectorInfo(
     String detector, String modelVersion, String provider, double lookaheadMs, double strideMs) {
 
-  public static DetectorInfo of(StreamSettings s) {
-    SpikeDetector d = Detectors.create(s.detector(), s.options());
+  public static DetectorInfo of(StreamSettings s, Detectors detectors) {
+    SpikeDetector d = detectors.create(s.detector(), s.options());
     if (d.model() != null) {
       String provider =
           d.model() instanceof OnnxSpikeModel m

@@ -2,6 +2,7 @@ package io.voltspike.stream;
 
 import io.voltspike.avro.DeadLetter;
 import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.Detectors;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -15,14 +16,18 @@ public final class DetectorTopology {
 
   private DetectorTopology() {}
 
-  public static Topology build(StreamSettings s) {
+  /**
+   * @param detectors builds each neuron's detector
+   * @param stats the counters the topology's processors update (one instance per app)
+   */
+  public static Topology build(StreamSettings s, Detectors detectors, StreamStats stats) {
     Topology t = new Topology();
     t.addSource(
         SOURCE,
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         s.samplesTopic());
-    t.addProcessor(DETECTOR, () -> new DetectorProcessor(s), SOURCE);
+    t.addProcessor(DETECTOR, () -> new DetectorProcessor(s, detectors, stats), SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(Topics.STATE_STORE),
@@ -48,7 +53,8 @@ public final class DetectorTopology {
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         s.framesTopic());
-    t.addProcessor("frame-splitter", () -> new FrameSplitter(s.samplesTopic()), "frames-source");
+    t.addProcessor(
+        "frame-splitter", () -> new FrameSplitter(s.samplesTopic(), stats), "frames-source");
     t.addSink(
         FrameSplitter.CHUNKS_SINK,
         s.samplesTopic(),

@@ -18,16 +18,19 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
   private ProcessorContext<String, Object> context;
   private DeadLetters deadLetters;
   private final String samplesTopic;
+  private final StreamStats stats;
 
-  public FrameSplitter(String samplesTopic) {
+  public FrameSplitter(String samplesTopic, StreamStats stats) {
     this.samplesTopic = samplesTopic;
+    this.stats = stats;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.deadLetters =
-        new DeadLetters(context, Topics.FRAMES, DetectorProcessor.DEAD_LETTER_SINK + "-frames");
+        new DeadLetters(
+            context, Topics.FRAMES, DetectorProcessor.DEAD_LETTER_SINK + "-frames", stats);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.voltspike.stream;
 
 import io.voltspike.avro.VoltageChunk;
-import io.voltspike.detect.DetectorOptions;
-import io.voltspike.detect.Detectors;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.SpikeDetector;
 import java.nio.ByteBuffer;
@@ -41,14 +39,10 @@ public final class NeuronSession {
    *
    * @param missing NaN, infinite or null samples (held and flagged by the feature extractor)
    */
-  public record Accepted(int samples, long gap, int trimmed, int missing) {}
+  public record Accepted(int samples, long gap, int trimmed, int missing, long clamped) {}
 
   public NeuronSession(SpikeDetector detector) {
     this.detector = detector;
-  }
-
-  public static NeuronSession create(String detectorName, DetectorOptions options, double rateHz) {
-    return new NeuronSession(Detectors.create(detectorName, options.withSampleRate(rateHz)));
   }
 
   public SpikeDetector detector() {
@@ -116,6 +110,7 @@ public final class NeuronSession {
     int skip = (int) Math.max(0, nextSample - first);
     long gap = Math.max(0, first - nextSample);
     SpikeSinkToOutbox sink = sink();
+    long clamped0 = detector.clampedSamples();
     if (gap > 0) {
       detector.pushGap(gap, sink);
     }
@@ -134,7 +129,7 @@ public final class NeuronSession {
       detector.flush(sink);
       ended = true;
     }
-    return new Accepted(v.length, gap, skip, missing);
+    return new Accepted(v.length, gap, skip, missing, detector.clampedSamples() - clamped0);
   }
 
   /**

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class SpikeFollower implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
+  private long undecodable;
 
   public SpikeFollower(String bootstrap, String topic, boolean readUncommitted, Properties extra) {
     Properties p = new Properties();
@@ -33,7 +34,7 @@ public final class SpikeFollower implements AutoCloseable {
     consumer.subscribe(List.of(topic));
   }
 
-  /** Polls once; undecodable records are skipped (counted as bad). */
+  /** Polls once; undecodable records are skipped and counted ({@link #undecodable()}). */
   public int poll(Duration timeout, Consumer<SpikeEvent> onEvent) {
     int n = 0;
     for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
@@ -41,10 +42,15 @@ public final class SpikeFollower implements AutoCloseable {
         onEvent.accept(AvroCodec.SPIKES.decode(r.value()));
         n++;
       } catch (BadRecordException e) {
-        StreamStats.bad("spike_undecodable");
+        undecodable++;
       }
     }
     return n;
+  }
+
+  /** Records of the topic that were not spike events, so far. */
+  public long undecodable() {
+    return undecodable;
   }
 
   @Override

@@ -7,21 +7,27 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Process-wide counters of the detector topology, read by the status line and the metrics endpoint.
- * Timings go to an {@link Observer} (the metrics server's histograms) when one is set.
+ * The counters of one detector topology, read by the status line and the metrics endpoint. One
+ * instance per running app (or per test), handed to the topology and the metrics server, so two
+ * apps or two tests in one JVM never see each other's counts. Timings go to an {@link Observer}
+ * (the metrics server's histograms) when one is set.
  */
 public final class StreamStats {
-  public static final LongAdder SAMPLES = new LongAdder();
-  public static final LongAdder CHUNKS = new LongAdder();
-  public static final LongAdder SPIKES = new LongAdder();
-  public static final LongAdder WINDOWS = new LongAdder();
-  public static final LongAdder BATCHES = new LongAdder();
-  public static final LongAdder GAPS = new LongAdder();
-  public static final LongAdder GAP_SAMPLES = new LongAdder();
-  public static final LongAdder MISSING_SAMPLES = new LongAdder();
-  public static final LongAdder SESSIONS_ENDED = new LongAdder();
-  public static final LongAdder SESSIONS_EXPIRED = new LongAdder();
-  public static final AtomicLong LAST_BATCH_SIZE = new AtomicLong();
+  public final LongAdder samples = new LongAdder();
+  public final LongAdder chunks = new LongAdder();
+  public final LongAdder spikes = new LongAdder();
+  public final LongAdder windows = new LongAdder();
+  public final LongAdder batches = new LongAdder();
+  public final LongAdder gaps = new LongAdder();
+  public final LongAdder gapSamples = new LongAdder();
+  public final LongAdder missingSamples = new LongAdder();
+
+  /** Samples clamped as artefacts by the feature extractors ({@code MAX_ABS_Z}). */
+  public final LongAdder clampedSamples = new LongAdder();
+
+  public final LongAdder sessionsEnded = new LongAdder();
+  public final LongAdder sessionsExpired = new LongAdder();
+  public final AtomicLong lastBatchSize = new AtomicLong();
 
   /**
    * Every reason a record is dead-lettered or repaired for; counted from zero so that each series
@@ -47,18 +53,18 @@ public final class StreamStats {
           "inference_error",
           "detector_error");
 
-  public static final Map<String, LongAdder> BAD_RECORDS = new ConcurrentHashMap<>();
+  public final Map<String, LongAdder> badRecords = new ConcurrentHashMap<>();
 
   /**
    * Chunks with nothing new (every sample already processed), by kind: "duplicate" (ends where the
    * neuron is) or "out_of_order" (ends before). Replay after a recovery produces them by design, so
    * they are counted here, not dead-lettered.
    */
-  public static final Map<String, LongAdder> ALREADY_PROCESSED =
+  public final Map<String, LongAdder> alreadyProcessed =
       new ConcurrentHashMap<>(
           Map.of("duplicate", new LongAdder(), "out_of_order", new LongAdder()));
 
-  public static final Map<String, LongAdder> NEURON_SPIKES = new ConcurrentHashMap<>();
+  public final Map<String, LongAdder> neuronSpikes = new ConcurrentHashMap<>();
 
   /** Receives the timings the counters cannot hold. */
   public interface Observer {
@@ -69,39 +75,43 @@ public final class StreamStats {
     void emitted(long micros);
   }
 
-  private static volatile Observer observer;
+  private volatile Observer observer;
 
-  static {
-    BAD_RECORD_REASONS.forEach(r -> BAD_RECORDS.put(r, new LongAdder()));
+  public StreamStats() {
+    BAD_RECORD_REASONS.forEach(r -> badRecords.put(r, new LongAdder()));
   }
 
-  private StreamStats() {}
-
-  public static void observer(Observer o) {
+  public void observer(Observer o) {
     observer = o;
   }
 
-  public static void bad(String reason) {
-    BAD_RECORDS.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  public void bad(String reason) {
+    badRecords.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }
 
-  public static long badTotal() {
-    return BAD_RECORDS.values().stream().mapToLong(LongAdder::sum).sum();
+  /** Records dead-lettered or repaired for {@code reason} so far. */
+  public long badCount(String reason) {
+    LongAdder a = badRecords.get(reason);
+    return a == null ? 0 : a.sum();
   }
 
-  public static void spike(String neuron, long latencyUs) {
-    SPIKES.increment();
-    NEURON_SPIKES.computeIfAbsent(neuron, n -> new LongAdder()).increment();
+  public long badTotal() {
+    return badRecords.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  public void spike(String neuron, long latencyUs) {
+    spikes.increment();
+    neuronSpikes.computeIfAbsent(neuron, n -> new LongAdder()).increment();
     Observer o = observer;
     if (o != null) {
       o.emitted(latencyUs);
     }
   }
 
-  public static void inference(int windows, long nanos) {
-    WINDOWS.add(windows);
-    BATCHES.increment();
-    LAST_BATCH_SIZE.set(windows);
+  public void inference(int windows, long nanos) {
+    this.windows.add(windows);
+    batches.increment();
+    lastBatchSize.set(windows);
     Observer o = observer;
     if (o != null) {
       o.inference(windows, nanos);

@@ -54,8 +54,7 @@ class ConfigDefaultsTest {
   void detectorDefaultsOnTheCommandLineAreTheDetectorsOwn() {
     DetectCommand builtIn =
         parse(new ConfigDefaults(new Properties(), Map.of()), "--input", "x", "--output", "y");
-    assertEquals(
-        io.voltspike.detect.DetectorOptions.defaults(), builtIn.detectorOptions.options());
+    assertEquals(io.voltspike.detect.DetectorOptions.defaults(), builtIn.detectorOptions.options());
   }
 
   @Test

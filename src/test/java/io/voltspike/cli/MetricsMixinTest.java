@@ -29,7 +29,12 @@ class MetricsMixinTest {
           "127.0.0.1", r.subcommand().commandSpec().findOption("--metrics-bind").getValue(), cmd);
     }
     try (MetricsServer m =
-        MetricsServer.start("127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), false)) {
+        MetricsServer.start(
+            "127.0.0.1",
+            0,
+            new DetectorInfo("unet", "v", "cpu", 20, 10),
+            false,
+            new io.voltspike.stream.StreamStats())) {
       List<String> local = listeningAddresses(m.port());
       assertFalse(local.isEmpty(), "socket found");
       for (String a : local) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.voltspike.eval.Counts;
 import io.voltspike.eval.Matcher;
 import io.voltspike.io.Recording;
+import io.voltspike.model.SharedModels;
 import io.voltspike.sim.Family;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.TraceParams;
@@ -17,6 +18,16 @@ import org.junit.jupiter.api.Test;
 
 /** The U-Net at recording rates other than its model's, through the real shipped model. */
 class ResamplingDetectorTest {
+  /** This class's own model sessions and detector registry, closed after its tests. */
+  static final SharedModels MODELS = new SharedModels();
+
+  static final Detectors DETECTORS = new Detectors(MODELS);
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
   static Recording trace(double rateHz, int polarity, long seed) {
     return NeuronSimulator.simulate(
         "t", TraceParams.of(Family.REGULAR, 9, polarity, 20, rateHz), seed);
@@ -33,7 +44,7 @@ class ResamplingDetectorTest {
     for (double rate : new double[] {500, 2000}) {
       for (int polarity : new int[] {1, -1}) {
         Recording r = trace(rate, polarity, 41 + polarity);
-        SpikeDetector d = Detectors.create("unet", options(rate, polarity));
+        SpikeDetector d = DETECTORS.create("unet", options(rate, polarity));
         assertInstanceOf(ResamplingDetector.class, d);
         List<Spike> s = OfflineDetection.run(d, r.voltage());
         // +-2 ms, in the recording's own samples
@@ -54,18 +65,18 @@ class ResamplingDetectorTest {
     for (double rate : new double[] {300, 500, 2000}) {
       Recording r = trace(rate, 1, 7);
       float[] v = r.voltage();
-      List<Spike> whole = OfflineDetection.run(Detectors.create("unet", options(rate, 1)), v);
+      List<Spike> whole = OfflineDetection.run(DETECTORS.create("unet", options(rate, 1)), v);
       assertTrue(whole.size() > 20, rate + " Hz: " + whole.size());
       // in 7-frame chunks, through the batched path, restored into a fresh detector halfway
       List<Spike> got = new ArrayList<>();
       SpikeSink sink = (s, p) -> got.add(new Spike(s, p));
-      SpikeDetector d = Detectors.create("unet", options(rate, 1));
+      SpikeDetector d = DETECTORS.create("unet", options(rate, 1));
       float[] in = new float[64 * 500];
       float[] out = new float[64 * 100];
       for (int off = 0; off < v.length; off += 7) {
         if (off >= v.length / 2 && off < v.length / 2 + 7) {
           byte[] state = d.snapshot();
-          d = Detectors.create("unet", options(rate, 1));
+          d = DETECTORS.create("unet", options(rate, 1));
           d.restore(state);
         }
         d.cut(v, off, Math.min(7, v.length - off), sink);
@@ -87,7 +98,7 @@ class ResamplingDetectorTest {
   void aLongGapRestartsOnTheRightFrame() {
     Recording r = trace(500, 1, 9);
     float[] v = r.voltage();
-    SpikeDetector d = Detectors.create("unet", options(500, 1));
+    SpikeDetector d = DETECTORS.create("unet", options(500, 1));
     List<Spike> got = new ArrayList<>();
     SpikeSink sink = (s, p) -> got.add(new Spike(s, p));
     d.push(v, 0, 4000, sink);
@@ -103,11 +114,11 @@ class ResamplingDetectorTest {
   void ratesOutsideTheServedRangeAreRefusedWithTheRange() {
     UnsupportedRateException e =
         assertThrows(
-            UnsupportedRateException.class, () -> Detectors.create("unet", options(250, 1)));
+            UnsupportedRateException.class, () -> DETECTORS.create("unet", options(250, 1)));
     assertTrue(e.getMessage().contains("valid rates are 300-5000 Hz"), e.getMessage());
     assertThrows(
-        UnsupportedRateException.class, () -> Detectors.create("unet", options(20_000, 1)));
+        UnsupportedRateException.class, () -> DETECTORS.create("unet", options(20_000, 1)));
     // the model's own rate needs no resampling
-    assertInstanceOf(UNetDetector.class, Detectors.create("unet", options(1000, 1)));
+    assertInstanceOf(UNetDetector.class, DETECTORS.create("unet", options(1000, 1)));
   }
 }

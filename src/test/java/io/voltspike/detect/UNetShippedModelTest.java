@@ -19,8 +19,18 @@ import org.junit.jupiter.api.Test;
 
 /** The shipped ONNX model through the real detector. */
 class UNetShippedModelTest {
+  /** This class's own model sessions and detector registry, closed after its tests. */
+  static final SharedModels MODELS = new SharedModels();
+
+  static final Detectors DETECTORS = new Detectors(MODELS);
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
   static OnnxSpikeModel model() {
-    return SharedModels.get(
+    return MODELS.get(
         UNetOptions.DEFAULT_MODEL, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
   }
 
@@ -107,8 +117,7 @@ class UNetShippedModelTest {
     assertTrue(models.size() >= 2, "" + models);
     Recording r = trace(9, 1, 303);
     for (var m : models) {
-      OnnxSpikeModel model =
-          SharedModels.get(m, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
+      OnnxSpikeModel model = MODELS.get(m, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
       double t = model.probabilityThreshold();
       assertTrue(t > 0.05 && t < 0.975, m + ": threshold " + t);
       List<Spike> s =

@@ -50,12 +50,14 @@ class DashboardFilesTest {
   @Test
   void everyVoltSpikeMetricAPanelQueriesIsServed() throws Exception {
     Pattern name = Pattern.compile("\\b(voltspike_[a-z_]+)");
-    StreamStats.spike("n-1", 1000);
-    StreamStats.inference(4, 1000);
+    StreamStats stats = new StreamStats();
+    stats.spike("n-1", 1000);
+    stats.inference(4, 1000);
     String body;
     try (MetricsServer m =
-        MetricsServer.start("127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), true)) {
-      MetricsServer.observeLatencySeconds(0.05);
+        MetricsServer.start(
+            "127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), true, stats)) {
+      m.observeLatencySeconds(0.05);
       body = MetricsServerTest.scrape(m.port());
     }
     int checked = 0;

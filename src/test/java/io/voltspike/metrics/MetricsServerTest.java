@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
   @Test
   void servesTheDetectorMetricsOnLoopback() throws Exception {
-    StreamStats.SAMPLES.add(1234);
-    StreamStats.bad("duplicate");
+    StreamStats stats = new StreamStats();
+    stats.samples.add(1234);
+    stats.alreadyProcessed.get("duplicate").increment();
     DetectorInfo info = new DetectorInfo("unet", "v7", "cpu", 20, 10);
-    try (MetricsServer m = MetricsServer.start("127.0.0.1", 0, info, true)) {
-      MetricsServer.observeLatencySeconds(0.042);
-      StreamStats.spike("n-17", 30_000);
-      StreamStats.inference(48, 1_500_000);
+    try (MetricsServer m = MetricsServer.start("127.0.0.1", 0, info, true, stats)) {
+      m.observeLatencySeconds(0.042);
+      stats.spike("n-17", 30_000);
+      stats.inference(48, 1_500_000);
       HttpResponse<String> r =
           HttpClient.newHttpClient()
               .send(
@@ -35,12 +36,12 @@ class MetricsServerTest {
       String body = r.body();
       for (String name :
           new String[] {
-            "voltspike_samples_total",
-            "voltspike_chunks_total",
-            "voltspike_bad_records_total{reason=\"after_end\"}",
-            "voltspike_already_processed_chunks_total{kind=\"duplicate\"}",
-            "voltspike_windows_inferred_total",
-            "voltspike_spikes_emitted_total",
+            "voltspike_samples_total 1234",
+            "voltspike_chunks_total 0",
+            "voltspike_bad_records_total{reason=\"after_end\"} 0",
+            "voltspike_already_processed_chunks_total{kind=\"duplicate\"} 1",
+            "voltspike_windows_inferred_total 48",
+            "voltspike_spikes_emitted_total 1",
             "voltspike_inference_last_batch_windows 48",
             "voltspike_inference_batch_windows_bucket{le=\"64.0\"} 1",
             "voltspike_inference_duration_seconds_bucket{le=\"0.0025\"} 1",
@@ -67,12 +68,32 @@ class MetricsServerTest {
 
   @Test
   void perNeuronSeriesCanBeTurnedOff() throws Exception {
-    StreamStats.spike("n-18", 1000);
+    StreamStats stats = new StreamStats();
+    stats.spike("n-18", 1000);
     try (MetricsServer m =
-        MetricsServer.start("127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), false)) {
+        MetricsServer.start(
+            "127.0.0.1", 0, new DetectorInfo("unet", "v", "cpu", 20, 10), false, stats)) {
       String body = scrape(m.port());
       assertTrue(body.contains("voltspike_spikes_emitted_total"));
       assertTrue(!body.contains("voltspike_neuron_spikes_total"), "per-neuron series served");
+    }
+  }
+
+  @Test
+  void twoDetectorsInOneJvmKeepTheirOwnCounts() throws Exception {
+    StreamStats a = new StreamStats();
+    StreamStats b = new StreamStats();
+    a.samples.add(7);
+    a.bad("nan_only");
+    DetectorInfo info = new DetectorInfo("unet", "v", "cpu", 20, 10);
+    try (MetricsServer ma = MetricsServer.start("127.0.0.1", 0, info, false, a);
+        MetricsServer mb = MetricsServer.start("127.0.0.1", 0, info, false, b)) {
+      String bodyA = scrape(ma.port());
+      String bodyB = scrape(mb.port());
+      assertTrue(served(bodyA, "voltspike_samples_total 7"), bodyA);
+      assertTrue(served(bodyA, "voltspike_bad_records_total{reason=\"nan_only\"} 1"));
+      assertTrue(served(bodyB, "voltspike_samples_total 0"), bodyB);
+      assertTrue(served(bodyB, "voltspike_bad_records_total{reason=\"nan_only\"} 0"));
     }
   }
 

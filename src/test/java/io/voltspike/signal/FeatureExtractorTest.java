@@ -175,6 +175,13 @@ class FeatureExtractorTest {
     }
     assertEquals(FeatureExtractor.MAX_ABS_Z, f.channels()[0][3000], 0.0);
     assertEquals(-FeatureExtractor.MAX_ABS_Z, f.channels()[0][3001], 0.0);
+    // each clamped sample is counted once, by the extractor that clamped it
+    FeatureExtractor fx = new FeatureExtractor(CFG);
+    fx.push(hit, 0, hit.length, (i, frame, imputed) -> {});
+    assertEquals(3, fx.clampedSamples());
+    FeatureExtractor clean = new FeatureExtractor(CFG);
+    clean.push(x, 0, x.length, (i, frame, imputed) -> {});
+    assertEquals(0, clean.clampedSamples());
     // a second later every channel is back to what the clean trace gives
     for (int c = 0; c < 5; c++) {
       for (int i = 5000; i < 5100; i++) {

@@ -13,6 +13,7 @@ import io.voltspike.detect.Detectors;
 import io.voltspike.detect.OfflineDetection;
 import io.voltspike.detect.Spike;
 import io.voltspike.io.Recording;
+import io.voltspike.model.SharedModels;
 import io.voltspike.sim.Family;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.TraceParams;
@@ -54,6 +55,19 @@ class DetectorTopologyTest {
         }
       };
 
+  /** This class's model sessions, shared by its tests and closed after them. */
+  static final SharedModels MODELS = new SharedModels();
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
+  /** This test's own counters and registry: fresh per test, so counts start at zero. */
+  final StreamStats stats = new StreamStats();
+
+  final Detectors detectors = new Detectors(MODELS);
+
   void start(String detector) {
     start(detector, DetectorOptions.defaults());
   }
@@ -61,7 +75,7 @@ class DetectorTopologyTest {
   void start(String detector, DetectorOptions options) {
     StreamSettings s = StreamSettings.defaults().withDetector(detector, options);
     Properties p = StreamSettings.streamsProperties("dummy:9092", "test", "eos", null);
-    driver = new TopologyTestDriver(DetectorTopology.build(s), p);
+    driver = new TopologyTestDriver(DetectorTopology.build(s, detectors, stats), p);
     in = driver.createInputTopic(Topics.SAMPLES, new StringSerializer(), new ByteArraySerializer());
     spikes = driver.createOutputTopic(Topics.SPIKES, new StringDeserializer(), SPIKE);
     dead = driver.createOutputTopic(Topics.DEAD_LETTER, new StringDeserializer(), DEAD);
@@ -78,8 +92,8 @@ class DetectorTopologyTest {
     return NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, 1, 20, 1000), seed);
   }
 
-  static List<Long> offline(String detector, float[] v) {
-    return OfflineDetection.run(Detectors.create(detector, DetectorOptions.defaults()), v).stream()
+  List<Long> offline(String detector, float[] v) {
+    return OfflineDetection.run(detectors.create(detector, DetectorOptions.defaults()), v).stream()
         .map(Spike::sample)
         .collect(Collectors.toList());
   }
@@ -131,7 +145,7 @@ class DetectorTopologyTest {
               .withPeakSign(io.voltspike.detect.PeakSign.NEG)
               .withSampleRate(rate);
       List<Long> expected =
-          OfflineDetection.run(Detectors.create("unet", o), r.voltage()).stream()
+          OfflineDetection.run(detectors.create("unet", o), r.voltage()).stream()
               .map(Spike::sample)
               .collect(Collectors.toList());
       start("unet", DetectorOptions.defaults().withPeakSign(io.voltspike.detect.PeakSign.NEG));
@@ -156,7 +170,6 @@ class DetectorTopologyTest {
   @Test
   void aNeuronAtAnUnservableRateIsDeadLetteredOnceAndOthersCarryOn() {
     start("unet");
-    long refusedBefore = StreamStats.BAD_RECORDS.get("refused_neuron").sum();
     Recording r = trace(31);
     float[] slow = java.util.Arrays.copyOf(r.voltage(), 2000);
     List<VoltageChunk> bad = ChunkSplitter.split("s1", "slow", slow, 200, 20, 0, false);
@@ -171,8 +184,7 @@ class DetectorTopologyTest {
     assertEquals(1, letters.size(), "dead-lettered once: " + letters);
     assertEquals("unsupported_rate", letters.get(0).getReason());
     assertTrue(letters.get(0).getDetail().contains("valid rates are 300-5000 Hz"));
-    assertEquals(
-        bad.size() - 1, StreamStats.BAD_RECORDS.get("refused_neuron").sum() - refusedBefore);
+    assertEquals(bad.size() - 1, stats.badCount("refused_neuron"));
     assertEquals(offline("unet", r.voltage()), spikesOf("n1"));
   }
 
@@ -236,9 +248,9 @@ class DetectorTopologyTest {
 
   @Test
   void aRecordThatMakesTheDetectorThrowIsDeadLetteredAndNothingWedges() throws Exception {
-    try (AutoCloseable reg = Detectors.register("exploding", DetectorTopologyTest::exploding)) {
+    detectors.register("exploding", DetectorTopologyTest::exploding);
+    {
       start("exploding");
-      long before = StreamStats.BAD_RECORDS.get("processing_error").sum();
       Recording r = trace(31);
       feedWithPoisonedTwin(r, 666f); // in the chunk of samples 5000..5009
       List<DeadLetter> letters = dead.readValuesToList();
@@ -256,7 +268,7 @@ class DetectorTopologyTest {
       assertTrue(
           all.stream().anyMatch(e -> e.getNeuron().equals("n2") && e.getSample() > 6000),
           "the poisoned neuron goes on after its bad record");
-      assertEquals(1, StreamStats.BAD_RECORDS.get("processing_error").sum() - before, "counted");
+      assertEquals(1, stats.badCount("processing_error"), "counted");
     }
   }
 
@@ -294,8 +306,8 @@ class DetectorTopologyTest {
             }
           }
         };
-    try (AutoCloseable reg =
-        Detectors.register("fragile", o -> new io.voltspike.detect.UNetDetector(o, fragile))) {
+    detectors.register("fragile", o -> new io.voltspike.detect.UNetDetector(o, fragile));
+    {
       start("fragile");
       Recording r = trace(31);
       feedWithPoisonedTwin(r, 1e9f); // clamped to 1000 noise units
@@ -324,8 +336,6 @@ class DetectorTopologyTest {
     List<VoltageChunk> bad = ChunkSplitter.split("s1", "bad", badTrace, 1000, 10, 0, false);
     float[] nan = new float[10];
     java.util.Arrays.fill(nan, Float.NaN);
-    long duplicates = StreamStats.ALREADY_PROCESSED.get("duplicate").sum();
-    long outOfOrder = StreamStats.ALREADY_PROCESSED.get("out_of_order").sum();
     for (int i = 0; i < goodChunks.size(); i++) {
       send("good", goodChunks.get(i));
       switch (i) {
@@ -351,8 +361,8 @@ class DetectorTopologyTest {
     }
     List<String> reasons =
         dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList());
-    assertEquals(1, StreamStats.ALREADY_PROCESSED.get("duplicate").sum() - duplicates);
-    assertEquals(1, StreamStats.ALREADY_PROCESSED.get("out_of_order").sum() - outOfOrder);
+    assertEquals(1, stats.alreadyProcessed.get("duplicate").sum());
+    assertEquals(1, stats.alreadyProcessed.get("out_of_order").sum());
     assertEquals(
         List.of(
             "undecodable",
@@ -381,9 +391,6 @@ class DetectorTopologyTest {
     odd[6001] = -1e30f;
     odd[9000] = 1e25f;
     List<VoltageChunk> oddChunks = ChunkSplitter.split("s1", "odd", odd, 1000, 10, 0, true);
-    long missing0 = StreamStats.MISSING_SAMPLES.sum();
-    long clamped0 = io.voltspike.signal.FeatureExtractor.CLAMPED_SAMPLES.sum();
-    long gaps0 = StreamStats.GAPS.sum();
     float[] expectedOdd = odd.clone();
     for (int i = 0; i < goodChunks.size(); i++) {
       send("good", goodChunks.get(i));
@@ -420,11 +427,9 @@ class DetectorTopologyTest {
     List<Long> oddExpected = offline("unet", expectedOdd);
     assertEquals(oddExpected, oddGot, "repairs are the offline detector's own");
     assertTrue(oddExpected.stream().anyMatch(s -> s > 9500), "detection goes on after artefacts");
-    assertEquals(2, StreamStats.MISSING_SAMPLES.sum() - missing0, "infinities counted");
-    assertTrue(
-        io.voltspike.signal.FeatureExtractor.CLAMPED_SAMPLES.sum() - clamped0 >= 3,
-        "enormous values counted");
-    assertEquals(2, StreamStats.GAPS.sum() - gaps0, "the lost and the refused chunk");
+    assertEquals(2, stats.missingSamples.sum(), "infinities counted");
+    assertEquals(3, stats.clampedSamples.sum(), "each enormous value counted once");
+    assertEquals(2, stats.gaps.sum(), "the lost and the refused chunk");
   }
 
   @Test
@@ -487,7 +492,7 @@ class DetectorTopologyTest {
     byte[] forced = store.get(NeuronStore.snapshotKey(n));
     assertEquals(
         (last + 1) * 10L,
-        NeuronSession.fromBytes(forced, Detectors.create("unet", DetectorOptions.defaults()))
+        NeuronSession.fromBytes(forced, detectors.create("unet", DetectorOptions.defaults()))
             .nextSample(),
         "the forced snapshot covers the chunk that found the ring full");
     in.pipeInput("n", AvroCodec.CHUNKS.encode(cs.get(last + 1)));
@@ -555,7 +560,7 @@ class DetectorTopologyTest {
             .withDetector("threshold", DetectorOptions.defaults())
             .withSessionIdleMs(60_000);
     Properties p = StreamSettings.streamsProperties("dummy:9092", "test", "eos", null);
-    driver = new TopologyTestDriver(DetectorTopology.build(s), p);
+    driver = new TopologyTestDriver(DetectorTopology.build(s, detectors, stats), p);
     in = driver.createInputTopic(Topics.SAMPLES, new StringSerializer(), new ByteArraySerializer());
     spikes = driver.createOutputTopic(Topics.SPIKES, new StringDeserializer(), SPIKE);
     dead = driver.createOutputTopic(Topics.DEAD_LETTER, new StringDeserializer(), DEAD);

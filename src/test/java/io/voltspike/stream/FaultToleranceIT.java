@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.voltspike.cli.Launcher;
+import io.voltspike.detect.Detectors;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.io.Recording;
+import io.voltspike.model.SharedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the same recordings: nothing lost, nothing published twice (read_committed, the eos profile).
  */
 class FaultToleranceIT {
+  static final SharedModels MODELS = new SharedModels();
+
+  static final Detectors DETECTORS = new Detectors(MODELS);
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
   @TempDir static Path dir;
   static EmbeddedBroker broker;
   static List<Recording> recs;
@@ -350,7 +361,13 @@ class FaultToleranceIT {
     StreamSettings st = settings(s);
     Properties p = StreamSettings.streamsProperties(bootstrap, "fault-broker", "eos", null);
     try (DetectorApp app =
-        DetectorApp.start(st, p, dir.resolve("state-broker"), 4, Duration.ofSeconds(60))) {
+        DetectorApp.start(
+            st,
+            DetectorTopology.build(st, DETECTORS, new StreamStats()),
+            p,
+            dir.resolve("state-broker"),
+            4,
+            Duration.ofSeconds(60))) {
       Thread rig = replayInBackground(bootstrap, st.samplesTopic(), 3);
       Thread.sleep(2500);
       own.close();
@@ -391,7 +408,13 @@ class FaultToleranceIT {
     replayInBackground(broker.bootstrapServers(), st.samplesTopic(), 0).join();
     long t0 = System.nanoTime();
     try (DetectorApp app =
-        DetectorApp.start(st, p, dir.resolve("state-backlog"), 4, Duration.ofSeconds(60))) {
+        DetectorApp.start(
+            st,
+            DetectorTopology.build(st, DETECTORS, new StreamStats()),
+            p,
+            dir.resolve("state-backlog"),
+            4,
+            Duration.ofSeconds(60))) {
       assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double recorded = recs.stream().mapToDouble(Recording::durationS).sum();

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.Detectors;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.io.Recording;
+import io.voltspike.model.SharedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * client does: single-object encoding, fingerprint checked.
  */
 class PythonClientIT {
+  static final SharedModels MODELS = new SharedModels();
+
+  static final Detectors DETECTORS = new Detectors(MODELS);
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
   static final Path PYTHON = Path.of("/usr/bin/python3");
   @TempDir Path dir;
 
@@ -45,7 +56,13 @@ class PythonClientIT {
           StreamSettings.streamsProperties(broker.bootstrapServers(), "python-app", "eos", null);
       List<String> javaSeen = new ArrayList<>();
       try (DetectorApp app =
-              DetectorApp.start(s, p, dir.resolve("state"), 2, Duration.ofSeconds(60));
+              DetectorApp.start(
+                  s,
+                  DetectorTopology.build(s, DETECTORS, new StreamStats()),
+                  p,
+                  dir.resolve("state"),
+                  2,
+                  Duration.ofSeconds(60));
           Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
           SpikeFollower f =
               new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {

@@ -1,0 +1,153 @@
+package io.voltspike.bench;
+
+import io.voltspike.avro.SpikeEvent;
+import io.voltspike.detect.Detectors;
+import io.voltspike.io.Recording;
+import io.voltspike.stream.DetectorApp;
+import io.voltspike.stream.DetectorTopology;
+import io.voltspike.stream.Replayer;
+import io.voltspike.stream.SpikeFollower;
+import io.voltspike.stream.StreamSettings;
+import io.voltspike.stream.StreamStats;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One live run through a real broker, as on a one-box rig: the streaming detector, a simulated rig
+ * that replays recordings at real time in 10 ms chunks on its own thread, and a closed-loop reader
+ * of the spike events. {@code demo} and {@code bench} drive it the same way and differ only in what
+ * they report; the run's counters are its own ({@link #stats()}), so the input lag is exact.
+ */
+public final class LiveRun implements AutoCloseable {
+  /** Samples per chunk the rig sends (10 ms at 1 kHz). */
+  public static final int CHUNK_SAMPLES = 10;
+
+  private final DetectorApp app;
+  private final StreamStats stats;
+  private final Replayer rig;
+  private final SpikeFollower follower;
+  private final Thread rigThread;
+  private final AtomicLong produced = new AtomicLong();
+  private final AtomicReference<Throwable> rigFailure = new AtomicReference<>();
+
+  private LiveRun(
+      DetectorApp app, StreamStats stats, Replayer rig, SpikeFollower follower, Thread rigThread) {
+    this.app = app;
+    this.stats = stats;
+    this.rig = rig;
+    this.follower = follower;
+    this.rigThread = rigThread;
+  }
+
+  /**
+   * Starts the detector and connects the rig and the reader; the rig waits for {@link #startRig}.
+   *
+   * @param detectors builds each neuron's detector
+   * @param stats the counters the detector updates (a metrics endpoint may read them too)
+   * @param session the session id the rig sends under
+   * @param endOfSession whether the rig ends each neuron's session after its last chunk
+   * @param readUncommitted whether the reader sees events before their transaction commits (the
+   *     low-latency profile's closed-loop reader)
+   */
+  public static LiveRun start(
+      String bootstrap,
+      StreamSettings s,
+      Detectors detectors,
+      StreamStats stats,
+      Properties streamsProps,
+      Path stateDir,
+      List<Recording> recordings,
+      String session,
+      boolean endOfSession,
+      boolean readUncommitted) {
+    DetectorApp app =
+        DetectorApp.start(
+            s,
+            DetectorTopology.build(s, detectors, stats),
+            streamsProps,
+            stateDir,
+            4,
+            Duration.ofSeconds(60));
+    Replayer rig = null;
+    try {
+      rig = new Replayer(bootstrap, s.samplesTopic(), null);
+      SpikeFollower follower = new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, null);
+      LiveRun[] self = new LiveRun[1];
+      Replayer r = rig;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  r.replay(
+                      session,
+                      recordings,
+                      CHUNK_SAMPLES,
+                      1.0,
+                      System.currentTimeMillis() * 1000,
+                      endOfSession,
+                      self[0].produced::set);
+                } catch (RuntimeException e) {
+                  self[0].rigFailure.set(e);
+                }
+              },
+              "simulated-rig");
+      self[0] = new LiveRun(app, stats, rig, follower, t);
+      return self[0];
+    } catch (RuntimeException e) {
+      if (rig != null) {
+        rig.close();
+      }
+      app.close();
+      throw e;
+    }
+  }
+
+  public void startRig() {
+    rigThread.start();
+  }
+
+  /** True while the rig is still sending; a rig that failed is an error, in one line. */
+  public boolean rigRunning() {
+    Throwable e = rigFailure.get();
+    if (e != null) {
+      throw new IllegalStateException("the simulated rig failed: " + e.getMessage(), e);
+    }
+    return rigThread.isAlive();
+  }
+
+  /** Reads the spike events that arrived, for at most {@code timeout}. */
+  public int poll(Duration timeout, Consumer<SpikeEvent> onEvent) {
+    return follower.poll(timeout, onEvent);
+  }
+
+  /** Chunks the rig sent that the detector has not taken in yet. */
+  public long lagChunks() {
+    return Math.max(0, produced.get() - stats.chunks.sum());
+  }
+
+  /** Acquisition of the spike's sample to now, in microseconds (>= 0). */
+  public static long latencyUs(SpikeEvent e) {
+    return Math.max(0, System.currentTimeMillis() * 1000 - e.getAcquiredAtUs());
+  }
+
+  public StreamStats stats() {
+    return stats;
+  }
+
+  public DetectorApp app() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    rigThread.interrupt();
+    follower.close();
+    rig.close();
+    app.close();
+  }
+}

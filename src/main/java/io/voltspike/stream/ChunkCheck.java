@@ -1,0 +1,50 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.VoltageChunk;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The checks a record passes before any neuron state is touched: keyed by a neuron, decodable, its
+ * key the chunk's own neuron, a usable sample rate. A record that fails one is dead-lettered with
+ * the reason and never reaches a detector.
+ */
+final class ChunkCheck {
+  private ChunkCheck() {}
+
+  /** The record's chunk, or the reason it cannot be used. */
+  static VoltageChunk validate(Record<String, byte[]> record) throws BadRecordException {
+    String key = record.key();
+    if (key == null || key.isEmpty()) {
+      throw new BadRecordException("missing_key", "records must be keyed by neuron id");
+    }
+    VoltageChunk chunk = ChunkDecoder.decode(record.value());
+    if (!key.equals(chunk.getNeuron())) {
+      throw new BadRecordException(
+          "key_mismatch",
+          "record key '" + key + "' is not the chunk's neuron '" + chunk.getNeuron() + "'");
+    }
+    double rate = chunk.getSampleRateHz();
+    if (!(rate > 0) || !Double.isFinite(rate)) {
+      throw new BadRecordException("bad_rate", "sample_rate_hz must be > 0, was " + rate);
+    }
+    return chunk;
+  }
+
+  /**
+   * True for a chunk whose every sample is NaN, infinite or null: reported, then processed as
+   * missing samples so the neuron's sample indices stay consistent.
+   */
+  static boolean allMissing(VoltageChunk chunk) {
+    for (Float f : chunk.getSamples()) {
+      if (f != null && Float.isFinite(f)) {
+        return false;
+      }
+    }
+    return !chunk.getSamples().isEmpty();
+  }
+
+  /** The exception's class and message, for a dead letter. */
+  static String describe(Throwable e) {
+    return e.getClass().getName() + ": " + e.getMessage();
+  }
+}
