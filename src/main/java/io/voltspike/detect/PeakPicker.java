@@ -1,6 +1,7 @@
 package io.voltspike.detect;
 
-import java.nio.ByteBuffer;
+import io.voltspike.avro.state.PeakPickerState;
+import io.voltspike.io.StateArrays;
 
 /**
  * Streaming local-maximum picker with a dead time: sample c is a peak when its value exceeds the
@@ -78,25 +79,16 @@ public final class PeakPicker {
     sink.onSpike(c, v);
   }
 
-  static int bytes(int deadSamples) {
-    return 16 + (2 * deadSamples + 1) * 16;
+  /** The picker's memory, for a changelogged state. */
+  PeakPickerState state() {
+    return new PeakPickerState(
+        next, lastPeak, StateArrays.doubles(values), StateArrays.doubles(thresholds));
   }
 
-  void writeTo(ByteBuffer b) {
-    b.putLong(next);
-    b.putLong(lastPeak);
-    for (int i = 0; i < size; i++) {
-      b.putDouble(values[i]);
-      b.putDouble(thresholds[i]);
-    }
-  }
-
-  void readFrom(ByteBuffer b) {
-    next = b.getLong();
-    lastPeak = b.getLong();
-    for (int i = 0; i < size; i++) {
-      values[i] = b.getDouble();
-      thresholds[i] = b.getDouble();
-    }
+  void restore(PeakPickerState s) {
+    next = s.getNext();
+    lastPeak = s.getLastPeak();
+    StateArrays.fill(s.getValues(), values, "peak picker values");
+    StateArrays.fill(s.getThresholds(), thresholds, "peak picker thresholds");
   }
 }

@@ -1,5 +1,7 @@
 package io.voltspike.detect;
 
+import io.voltspike.avro.state.ResamplingState;
+import io.voltspike.io.StateCodec;
 import io.voltspike.model.WindowModel;
 import io.voltspike.signal.FrameResampler;
 import java.nio.ByteBuffer;
@@ -21,8 +23,6 @@ public final class ResamplingDetector implements SpikeDetector {
 
   /** Highest recording rate served. */
   public static final double MAX_RATE_HZ = 5000;
-
-  private static final int STATE_VERSION = 1;
 
   /** Most resampled samples handed to the inner detector at once. */
   private static final int SLICE = 128;
@@ -198,30 +198,24 @@ public final class ResamplingDetector implements SpikeDetector {
     inner.applyPending(probabilities, offset, mapped);
   }
 
+  /** The codec of {@link ResamplingState}, this detector's durable state. */
+  public static final StateCodec<ResamplingState> STATE =
+      new StateCodec<>(ResamplingState.getClassSchema(), "ResamplingState");
+
   @Override
   public byte[] snapshot() {
-    byte[] r = resampler.snapshot();
-    byte[] d = inner.snapshot();
-    ByteBuffer b = ByteBuffer.allocate(24 + r.length + d.length);
-    b.putInt(STATE_VERSION).putLong(lastReported);
-    b.putInt(r.length).put(r);
-    b.putInt(d.length).put(d);
-    return b.array();
+    return STATE.encode(
+        new ResamplingState(lastReported, resampler.state(), ByteBuffer.wrap(inner.snapshot())));
   }
 
   @Override
   public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    int v = b.getInt();
-    if (v != STATE_VERSION) {
-      throw new IllegalStateException("resampling state version " + v + " is not supported");
-    }
-    lastReported = b.getLong();
-    byte[] r = new byte[b.getInt()];
-    b.get(r);
-    resampler.restore(r);
-    byte[] d = new byte[b.getInt()];
-    b.get(d);
-    inner.restore(d);
+    ResamplingState s = STATE.decode(state);
+    lastReported = s.getLastReported();
+    resampler.restore(s.getResampler());
+    ByteBuffer d = s.getInner().duplicate();
+    byte[] innerState = new byte[d.remaining()];
+    d.get(innerState);
+    inner.restore(innerState);
   }
 }

@@ -1,9 +1,9 @@
 package io.voltspike.detect;
 
+import io.voltspike.avro.state.ThresholdState;
+import io.voltspike.io.StateCodec;
 import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.signal.SlidingMedian;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * The classic baseline, made fair: the normalized signal band-passed (the Gaussian-smoothed channel
@@ -100,33 +100,24 @@ public final class ThresholdDetector implements SpikeDetector {
     picker.push(imputed ? Double.NEGATIVE_INFINITY : a, threshold, current);
   }
 
+  /** The codec of {@link ThresholdState}, this detector's durable state. */
+  public static final StateCodec<ThresholdState> STATE =
+      new StateCodec<>(ThresholdState.getClassSchema(), "ThresholdState");
+
   @Override
   public byte[] snapshot() {
-    byte[] fx = features.snapshot();
-    ByteBuffer b =
-        ByteBuffer.allocate(
-            64
-                + fx.length
-                + smoothedNoise.serializedSize()
-                + io.voltspike.signal.HighPassFilter.BYTES
-                + PeakPicker.bytes(picker.delaySamples()));
-    b.putInt(fx.length).put(fx);
-    b.putLong(frames);
-    smoothedNoise.writeTo(b);
-    bandPass.writeTo(b);
-    picker.writeTo(b);
-    return Arrays.copyOf(b.array(), b.position());
+    return STATE.encode(
+        new ThresholdState(
+            features.state(), frames, smoothedNoise.state(), bandPass.state(), picker.state()));
   }
 
   @Override
   public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    byte[] fx = new byte[b.getInt()];
-    b.get(fx);
-    features.restore(fx);
-    frames = b.getLong();
-    smoothedNoise.readFrom(b);
-    bandPass.readFrom(b);
-    picker.readFrom(b);
+    ThresholdState s = STATE.decode(state);
+    features.restore(s.getFeatures());
+    frames = s.getFrames();
+    smoothedNoise.restore(s.getSmoothedNoise());
+    bandPass.restore(s.getBandPass());
+    picker.restore(s.getPicker());
   }
 }

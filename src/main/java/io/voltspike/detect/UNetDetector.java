@@ -1,10 +1,14 @@
 package io.voltspike.detect;
 
+import io.voltspike.avro.state.UNetState;
+import io.voltspike.io.StateArrays;
+import io.voltspike.io.StateCodec;
 import io.voltspike.model.WindowModel;
 import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.signal.RobustScale;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The research poster's detector, online: five feature channels, 100 ms windows every stride, a
@@ -41,7 +45,6 @@ import java.util.Arrays;
  */
 public final class UNetDetector implements SpikeDetector {
   public static final String NAME = "unet";
-  private static final int STATE_VERSION = 3;
 
   /** Adaptation step of the high-pass channel's robust spread (see {@link RobustScale}). */
   static final double SCALE_STEP = 0.004;
@@ -430,95 +433,100 @@ public final class UNetDetector implements SpikeDetector {
 
   // ---------------------------------------------------------------- state
 
+  /** The codec of {@link UNetState}, this detector's durable state. */
+  public static final StateCodec<UNetState> STATE =
+      new StateCodec<>(UNetState.getClassSchema(), "UNetState");
+
   @Override
   public byte[] snapshot() {
-    byte[] fx = features.snapshot();
-    int size =
-        64
-            + pendingCount * (8 + 4 * CHANNELS * window)
-            + fx.length
-            + 4 * frames.length
-            + accCap * (1 + 8 + 8 + 4 + 4 + 4)
-            + 8
-            + PeakPicker.bytes(picker.delaySamples());
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.putInt(STATE_VERSION);
-    b.putInt(fx.length).put(fx);
-    b.put((byte) (inSegment ? 1 : 0));
-    b.putLong(segmentStart).putLong(framesEnd).putLong(nextWindowStart).putLong(finalizedUpTo);
-    // only the live part of the rings matters, but fixed layout keeps restore simple
-    for (float f : frames) {
-      b.putFloat(f);
-    }
-    // only undecided samples carry accumulator state
-    // undecided samples, and the one before them (the height floor looks a sample back)
+    // only undecided samples carry accumulator state, and the one before them (the height floor
+    // looks a sample back)
     long from = Math.max(segmentStart, finalizedUpTo - 1);
     int span = (int) Math.max(0, framesEnd - from);
-    b.putDouble(highPassScale.state());
-    b.putInt(span);
+    List<Boolean> imp = new ArrayList<>(span);
+    List<Double> sumI = new ArrayList<>(span);
+    List<Double> sumE = new ArrayList<>(span);
+    List<Integer> countI = new ArrayList<>(span);
+    List<Integer> countE = new ArrayList<>(span);
+    List<Float> height = new ArrayList<>(span);
     for (long u = from; u < framesEnd; u++) {
       int i = (int) Math.floorMod(u, (long) accCap);
-      b.put((byte) (imputed[i] ? 1 : 0));
-      b.putDouble(sumInterior[i]).putDouble(sumEdge[i]);
-      b.putInt(countInterior[i]).putInt(countEdge[i]);
-      b.putFloat(heightSd[i]);
+      imp.add(imputed[i]);
+      sumI.add(sumInterior[i]);
+      sumE.add(sumEdge[i]);
+      countI.add(countInterior[i]);
+      countE.add(countEdge[i]);
+      height.add(heightSd[i]);
     }
-    picker.writeTo(b);
-    b.putInt(pendingCount);
+    List<Long> starts = new ArrayList<>(pendingCount);
     for (int i = 0; i < pendingCount; i++) {
-      b.putLong(pendingStarts[i]);
+      starts.add(pendingStarts[i]);
     }
-    for (int i = 0; i < pendingCount * CHANNELS * window; i++) {
-      b.putFloat(pending[i]);
-    }
-    return Arrays.copyOf(b.array(), b.position());
+    return STATE.encode(
+        UNetState.newBuilder()
+            .setFeatures(features.state())
+            .setInSegment(inSegment)
+            .setSegmentStart(segmentStart)
+            .setFramesEnd(framesEnd)
+            .setNextWindowStart(nextWindowStart)
+            .setFinalizedUpTo(finalizedUpTo)
+            .setFrames(StateArrays.floats(frames))
+            .setHighPassScale(highPassScale.state())
+            .setAccumulatorsFrom(from)
+            .setImputed(imp)
+            .setSumInterior(sumI)
+            .setSumEdge(sumE)
+            .setCountInterior(countI)
+            .setCountEdge(countE)
+            .setHeightSd(height)
+            .setPicker(picker.state())
+            .setPendingStarts(starts)
+            .setPending(StateArrays.floats(pending, 0, pendingCount * CHANNELS * window))
+            .build());
   }
 
   @Override
   public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    int v = b.getInt();
-    if (v != STATE_VERSION) {
-      throw new IllegalStateException("unet state version " + v + " is not supported");
-    }
-    byte[] fx = new byte[b.getInt()];
-    b.get(fx);
-    features.restore(fx);
-    inSegment = b.get() != 0;
-    segmentStart = b.getLong();
-    framesEnd = b.getLong();
-    nextWindowStart = b.getLong();
-    finalizedUpTo = b.getLong();
-    for (int i = 0; i < frames.length; i++) {
-      frames[i] = b.getFloat();
-    }
+    UNetState s = STATE.decode(state);
+    features.restore(s.getFeatures());
+    inSegment = s.getInSegment();
+    segmentStart = s.getSegmentStart();
+    framesEnd = s.getFramesEnd();
+    nextWindowStart = s.getNextWindowStart();
+    finalizedUpTo = s.getFinalizedUpTo();
+    StateArrays.fill(s.getFrames(), frames, "unet frame ring");
+    highPassScale.state(s.getHighPassScale());
     Arrays.fill(imputed, false);
     Arrays.fill(sumInterior, 0);
     Arrays.fill(sumEdge, 0);
     Arrays.fill(countInterior, 0);
     Arrays.fill(countEdge, 0);
     Arrays.fill(heightSd, 0f);
-    long from = Math.max(segmentStart, finalizedUpTo - 1);
-    highPassScale.state(b.getDouble());
-    int span = b.getInt();
-    for (int k = 0; k < span; k++) {
-      int i = (int) Math.floorMod(from + k, (long) accCap);
-      imputed[i] = b.get() != 0;
-      sumInterior[i] = b.getDouble();
-      sumEdge[i] = b.getDouble();
-      countInterior[i] = b.getInt();
-      countEdge[i] = b.getInt();
-      heightSd[i] = b.getFloat();
+    int span = s.getImputed().size();
+    if (span > accCap) {
+      throw new io.voltspike.io.StateFormatException(
+          "stored unet accumulators span " + span + " samples; this configuration holds " + accCap);
     }
-    picker.readFrom(b);
-    pendingCount = b.getInt();
+    for (int k = 0; k < span; k++) {
+      int i = (int) Math.floorMod(s.getAccumulatorsFrom() + k, (long) accCap);
+      imputed[i] = s.getImputed().get(k);
+      sumInterior[i] = s.getSumInterior().get(k);
+      sumEdge[i] = s.getSumEdge().get(k);
+      countInterior[i] = s.getCountInterior().get(k);
+      countEdge[i] = s.getCountEdge().get(k);
+      heightSd[i] = s.getHeightSd().get(k);
+    }
+    picker.restore(s.getPicker());
+    pendingCount = s.getPendingStarts().size();
     pending = new float[Math.max(1, pendingCount) * CHANNELS * window];
     pendingStarts = new long[Math.max(1, pendingCount)];
+    StateArrays.requireLength(
+        s.getPending().size(), pendingCount * CHANNELS * window, "unet pending windows");
     for (int i = 0; i < pendingCount; i++) {
-      pendingStarts[i] = b.getLong();
+      pendingStarts[i] = s.getPendingStarts().get(i);
     }
     for (int i = 0; i < pendingCount * CHANNELS * window; i++) {
-      pending[i] = b.getFloat();
+      pending[i] = s.getPending().get(i);
     }
   }
 }

@@ -1,8 +1,11 @@
 package io.voltspike.detect;
 
+import io.voltspike.avro.state.VolPyState;
+import io.voltspike.io.StateArrays;
+import io.voltspike.io.StateCodec;
 import io.voltspike.signal.SlidingMedian;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * VolPy's SpikePursuit rule made online the way FIOLA runs it.
@@ -304,90 +307,81 @@ public final class VolPyDetector implements SpikeDetector {
     }
   }
 
+  /** The codec of {@link VolPyState}, this detector's durable state. */
+  public static final StateCodec<VolPyState> STATE =
+      new StateCodec<>(VolPyState.getClassSchema(), "VolPyState");
+
   @Override
   public byte[] snapshot() {
-    int size =
-        256
-            + 4 * (MEDIAN_PAST + MEDIAN_FUTURE + 1)
-            + 4 * yRing.length
-            + (initialised ? 0 : 4 * initCount)
-            + 8 * template.length
-            + 4 * HISTORY
-            + 8 * RECENT_SPIKES
-            + PeakPicker.bytes(picker.delaySamples());
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.put((byte) ((started ? 1 : 0) | (initialised ? 2 : 0)));
-    b.putFloat(lastValid).putFloat(prevX).putDouble(dc);
-    median.writeTo(b);
-    for (float y : yRing) {
-      b.putFloat(y);
-    }
-    b.putLong(next);
-    b.putInt(initCount);
-    if (!initialised) {
-      for (int i = 0; i < initCount; i++) {
-        b.putFloat(initBuffer[i]);
-      }
-    }
-    for (int k = 0; k < template.length; k++) {
-      b.putFloat(template[k]).putFloat(hRing[k]);
-    }
-    b.putLong(fNext).putFloat(lastH);
-    b.putDouble(threshFactor).putDouble(initialP95).putDouble(std);
-    b.putLong(historyCount);
     int held = (int) Math.min(HISTORY, historyCount);
-    for (int i = 0; i < held; i++) {
-      b.putFloat(history[i]);
-    }
-    b.putInt(recentCount);
-    for (double v : recentPeaks) {
-      b.putDouble(v);
-    }
-    picker.writeTo(b);
-    return Arrays.copyOf(b.array(), b.position());
+    return STATE.encode(
+        VolPyState.newBuilder()
+            .setStarted(started)
+            .setInitialised(initialised)
+            .setLastValid(lastValid)
+            .setPrevX(prevX)
+            .setDc(dc)
+            .setMedian(median.state())
+            .setYRing(StateArrays.floats(yRing))
+            .setNext(next)
+            .setInitBuffer(initialised ? List.of() : StateArrays.floats(initBuffer, 0, initCount))
+            .setTemplate(StateArrays.floats(template))
+            .setHRing(StateArrays.floats(hRing))
+            .setFNext(fNext)
+            .setLastH(lastH)
+            .setThreshFactor(threshFactor)
+            .setInitialP95(initialP95)
+            .setStd(std)
+            .setHistoryCount(historyCount)
+            .setHistory(StateArrays.floats(history, 0, held))
+            .setRecentCount(recentCount)
+            .setRecentPeaks(StateArrays.doubles(recentPeaks))
+            .setPicker(picker.state())
+            .build());
   }
 
   @Override
   public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    byte flags = b.get();
-    started = (flags & 1) != 0;
-    initialised = (flags & 2) != 0;
-    lastValid = b.getFloat();
-    prevX = b.getFloat();
-    dc = b.getDouble();
-    median.readFrom(b);
-    for (int i = 0; i < yRing.length; i++) {
-      yRing[i] = b.getFloat();
-    }
-    next = b.getLong();
-    initCount = b.getInt();
+    VolPyState s = STATE.decode(state);
+    started = s.getStarted();
+    initialised = s.getInitialised();
+    lastValid = s.getLastValid();
+    prevX = s.getPrevX();
+    dc = s.getDc();
+    median.restore(s.getMedian());
+    StateArrays.fill(s.getYRing(), yRing, "volpy look-ahead ring");
+    next = s.getNext();
+    initCount = initialised ? 0 : s.getInitBuffer().size();
     if (!initialised) {
+      if (initCount > initSamples) {
+        throw new io.voltspike.io.StateFormatException(
+            "stored volpy start-up buffer holds "
+                + initCount
+                + " samples, more than "
+                + initSamples);
+      }
       initBuffer = new float[initSamples];
       for (int i = 0; i < initCount; i++) {
-        initBuffer[i] = b.getFloat();
+        initBuffer[i] = s.getInitBuffer().get(i);
       }
     } else {
       initBuffer = null;
     }
-    for (int k = 0; k < template.length; k++) {
-      template[k] = b.getFloat();
-      hRing[k] = b.getFloat();
-    }
-    fNext = b.getLong();
-    lastH = b.getFloat();
-    threshFactor = b.getDouble();
-    initialP95 = b.getDouble();
-    std = b.getDouble();
-    historyCount = b.getLong();
+    StateArrays.fill(s.getTemplate(), template, "volpy template");
+    StateArrays.fill(s.getHRing(), hRing, "volpy filter ring");
+    fNext = s.getFNext();
+    lastH = s.getLastH();
+    threshFactor = s.getThreshFactor();
+    initialP95 = s.getInitialP95();
+    std = s.getStd();
+    historyCount = s.getHistoryCount();
     int held = (int) Math.min(HISTORY, historyCount);
+    StateArrays.requireLength(s.getHistory().size(), held, "volpy history");
     for (int i = 0; i < held; i++) {
-      history[i] = b.getFloat();
+      history[i] = s.getHistory().get(i);
     }
-    recentCount = b.getInt();
-    for (int i = 0; i < RECENT_SPIKES; i++) {
-      recentPeaks[i] = b.getDouble();
-    }
-    picker.readFrom(b);
+    recentCount = s.getRecentCount();
+    StateArrays.fill(s.getRecentPeaks(), recentPeaks, "volpy recent peaks");
+    picker.restore(s.getPicker());
   }
 }

@@ -1,6 +1,8 @@
 package io.voltspike.signal;
 
-import java.nio.ByteBuffer;
+import io.voltspike.avro.state.FeatureState;
+import io.voltspike.io.StateArrays;
+import io.voltspike.io.StateCodec;
 import java.util.Arrays;
 
 /**
@@ -32,7 +34,6 @@ import java.util.Arrays;
  */
 public final class FeatureExtractor {
   private static final double MAD_TO_SIGMA = 1.0 / (0.6744897501960817 * Math.sqrt(2.0));
-  private static final int STATE_VERSION = 2;
 
   /** Largest normalized value, in robust noise units; larger ones are clamped. */
   public static final double MAX_ABS_Z = 1000;
@@ -270,91 +271,59 @@ public final class FeatureExtractor {
     sink.accept(c, frame, imputedRing[ci]);
   }
 
+  /** The codec of {@link FeatureState}, the extractor's durable state. */
+  public static final StateCodec<FeatureState> STATE =
+      new StateCodec<>(FeatureState.getClassSchema(), "FeatureState");
+
   /** The whole mutable state; {@link #restore} on an extractor of the same config continues it. */
+  public FeatureState state() {
+    return FeatureState.newBuilder()
+        .setNext(next)
+        .setSegmentStart(segmentStart)
+        .setInSegment(inSegment)
+        .setHaveValid(haveValid)
+        .setLastValid(lastValid)
+        .setValidDiffs(validDiffs)
+        .setLastZ(lastZ)
+        .setZRing(StateArrays.floats(zRing))
+        .setHpRing(StateArrays.floats(hpRing))
+        .setImputedRing(StateArrays.booleans(imputedRing))
+        .setGRing(StateArrays.doubles(gRing))
+        .setHighPass(highPass.state())
+        .setBaseline(baseline.state())
+        .setNoise(noise.state())
+        .setLagValues(StateArrays.doubles(lagValues))
+        .setLagValid(StateArrays.booleans(lagValid))
+        .build();
+  }
+
+  /** Continues from a {@link #state()} of an extractor with the same configuration. */
+  public void restore(FeatureState s) {
+    StateArrays.requireLength(s.getLagValues().size(), lagValues.length, "feature noise lag");
+    next = s.getNext();
+    segmentStart = s.getSegmentStart();
+    inSegment = s.getInSegment();
+    haveValid = s.getHaveValid();
+    lastValid = s.getLastValid();
+    validDiffs = s.getValidDiffs();
+    lastZ = s.getLastZ();
+    StateArrays.fill(s.getZRing(), zRing, "feature z ring");
+    StateArrays.fill(s.getHpRing(), hpRing, "feature high-pass ring");
+    StateArrays.fill(s.getImputedRing(), imputedRing, "feature imputed ring");
+    StateArrays.fill(s.getGRing(), gRing, "feature smoothed ring");
+    highPass.restore(s.getHighPass());
+    baseline.restore(s.getBaseline());
+    noise.restore(s.getNoise());
+    StateArrays.fill(s.getLagValues(), lagValues, "feature noise lag values");
+    StateArrays.fill(s.getLagValid(), lagValid, "feature noise lag flags");
+  }
+
+  /** {@link #state()}, encoded ({@link #STATE}). */
   public byte[] snapshot() {
-    int size =
-        64
-            + zSize * 9
-            + gSize * 8
-            + HighPassFilter.BYTES
-            + baseline.serializedSize()
-            + noise.serializedSize()
-            + 4
-            + 9 * lagValues.length;
-    ByteBuffer b = ByteBuffer.allocate(size);
-    b.putInt(STATE_VERSION);
-    b.putLong(next);
-    b.putLong(segmentStart);
-    b.put((byte) ((inSegment ? 1 : 0) | (haveValid ? 2 : 0)));
-    b.putDouble(lastValid);
-    b.putLong(validDiffs);
-    b.putFloat(lastZ);
-    for (int i = 0; i < zSize; i++) {
-      b.putFloat(zRing[i]);
-      b.putFloat(hpRing[i]);
-      b.put((byte) (imputedRing[i] ? 1 : 0));
-    }
-    for (int i = 0; i < gSize; i++) {
-      b.putDouble(gRing[i]);
-    }
-    highPass.writeTo(b);
-    baseline.writeTo(b);
-    noise.writeTo(b);
-    b.putInt(lagValues.length);
-    for (int i = 0; i < lagValues.length; i++) {
-      b.putDouble(lagValues[i]).put((byte) (lagValid[i] ? 1 : 0));
-    }
-    return Arrays.copyOf(b.array(), b.position());
+    return STATE.encode(state());
   }
 
   public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    int version = b.getInt();
-    if (version != STATE_VERSION && version != 1) {
-      throw new IllegalStateException(
-          "feature state version "
-              + version
-              + " is not supported (expected "
-              + STATE_VERSION
-              + ")");
-    }
-    next = b.getLong();
-    segmentStart = b.getLong();
-    byte flags = b.get();
-    inSegment = (flags & 1) != 0;
-    haveValid = (flags & 2) != 0;
-    boolean prevWasValid = (flags & 4) != 0; // version 1: the lag-1 difference's validity
-    lastValid = b.getDouble();
-    validDiffs = b.getLong();
-    lastZ = b.getFloat();
-    for (int i = 0; i < zSize; i++) {
-      zRing[i] = b.getFloat();
-      hpRing[i] = b.getFloat();
-      imputedRing[i] = b.get() != 0;
-    }
-    for (int i = 0; i < gSize; i++) {
-      gRing[i] = b.getDouble();
-    }
-    highPass.readFrom(b);
-    baseline.readFrom(b);
-    noise.readFrom(b);
-    Arrays.fill(lagValid, false);
-    if (version == 1) {
-      if (lagValues.length != 1) {
-        throw new IllegalStateException("feature state version 1 has no noise lag; expected 1");
-      }
-      lagValues[0] = lastValid;
-      lagValid[0] = prevWasValid;
-      return;
-    }
-    int lag = b.getInt();
-    if (lag != lagValues.length) {
-      throw new IllegalStateException(
-          "feature state has noise lag " + lag + ", this extractor " + lagValues.length);
-    }
-    for (int i = 0; i < lag; i++) {
-      lagValues[i] = b.getDouble();
-      lagValid[i] = b.get() != 0;
-    }
+    restore(STATE.decode(state));
   }
 }

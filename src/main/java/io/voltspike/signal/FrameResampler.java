@@ -1,5 +1,7 @@
 package io.voltspike.signal;
 
+import io.voltspike.avro.state.ResamplerState;
+import io.voltspike.io.StateArrays;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,8 +24,6 @@ import java.nio.ByteBuffer;
 public final class FrameResampler {
   /** Output samples whose source frame is remembered: more than any detector's decision delay. */
   public static final int SOURCE_RING = 1024;
-
-  private static final int STATE_VERSION = 1;
 
   /** Receives resampled samples, in order. */
   @FunctionalInterface
@@ -177,29 +177,23 @@ public final class FrameResampler {
     return nominal + sourceDelta[(int) Math.floorMod(outIndex, (long) SOURCE_RING)];
   }
 
-  public byte[] snapshot() {
-    ByteBuffer b = ByteBuffer.allocate(64 + SOURCE_RING);
-    b.putInt(STATE_VERSION);
-    b.putLong(nextIn).putLong(out);
-    b.putDouble(sum).putDouble(weight).putDouble(missing);
-    b.putLong(best).putDouble(bestValue);
-    b.put(sourceDelta);
-    return java.util.Arrays.copyOf(b.array(), b.position());
+  /** The resampler's memory, for a changelogged state. */
+  public ResamplerState state() {
+    return new ResamplerState(
+        nextIn, out, sum, weight, missing, best, bestValue, ByteBuffer.wrap(sourceDelta.clone()));
   }
 
-  public void restore(byte[] state) {
-    ByteBuffer b = ByteBuffer.wrap(state);
-    int v = b.getInt();
-    if (v != STATE_VERSION) {
-      throw new IllegalStateException("resampler state version " + v + " is not supported");
-    }
-    nextIn = b.getLong();
-    out = b.getLong();
-    sum = b.getDouble();
-    weight = b.getDouble();
-    missing = b.getDouble();
-    best = b.getLong();
-    bestValue = b.getDouble();
-    b.get(sourceDelta);
+  /** Continues from a {@link #state()} of a resampler with the same rates. */
+  public void restore(ResamplerState s) {
+    ByteBuffer d = s.getSourceDelta().duplicate();
+    StateArrays.requireLength(d.remaining(), sourceDelta.length, "resampler source ring");
+    nextIn = s.getNextIn();
+    out = s.getOut();
+    sum = s.getSum();
+    weight = s.getWeight();
+    missing = s.getMissing();
+    best = s.getBest();
+    bestValue = s.getBestValue();
+    d.get(sourceDelta);
   }
 }

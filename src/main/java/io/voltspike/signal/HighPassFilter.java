@@ -1,6 +1,6 @@
 package io.voltspike.signal;
 
-import java.nio.ByteBuffer;
+import io.voltspike.avro.state.HighPassState;
 
 /**
  * Causal first-order (RC) high-pass: {@code y[n] = a (y[n-1] + x[n] - x[n-1])}, {@code a = RC / (RC
@@ -51,17 +51,14 @@ public final class HighPassFilter {
     prevOut = 0;
   }
 
-  public static final int BYTES = 17;
-
-  public void writeTo(ByteBuffer out) {
-    out.put((byte) (primed ? 1 : 0));
-    out.putDouble(prevIn);
-    out.putDouble(prevOut);
+  /** The filter's memory, for a changelogged state. */
+  public HighPassState state() {
+    return new HighPassState(primed, prevIn, prevOut);
   }
 
-  public void readFrom(ByteBuffer in) {
-    primed = in.get() != 0;
-    prevIn = in.getDouble();
-    prevOut = in.getDouble();
+  public void restore(HighPassState s) {
+    primed = s.getPrimed();
+    prevIn = s.getPrevIn();
+    prevOut = s.getPrevOut();
   }
 }

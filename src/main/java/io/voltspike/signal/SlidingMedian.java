@@ -1,6 +1,8 @@
 package io.voltspike.signal;
 
-import java.nio.ByteBuffer;
+import io.voltspike.avro.state.MedianWindowState;
+import io.voltspike.io.StateArrays;
+import io.voltspike.io.StateFormatException;
 import java.util.Arrays;
 
 /**
@@ -107,32 +109,32 @@ public final class SlidingMedian {
     return at;
   }
 
-  /** Bytes needed by {@link #writeTo}. */
-  public int serializedSize() {
-    return 8 + 4 * size;
-  }
-
-  /** Writes the held values in arrival order; the sorted copy is rebuilt on read. */
-  public void writeTo(ByteBuffer out) {
-    out.putInt(ring.length);
-    out.putInt(size);
+  /** The held values in arrival order (the sorted copy is rebuilt on restore). */
+  public MedianWindowState state() {
+    float[] held = new float[size];
     int start = Math.floorMod(head - size, ring.length);
     for (int i = 0; i < size; i++) {
-      out.putFloat(ring[(start + i) % ring.length]);
+      held[i] = ring[(start + i) % ring.length];
     }
+    return new MedianWindowState(ring.length, StateArrays.floats(held));
   }
 
-  /** Restores state written by {@link #writeTo}; the capacity must match. */
-  public void readFrom(ByteBuffer in) {
-    int cap = in.getInt();
-    if (cap != ring.length) {
-      throw new IllegalStateException(
-          "sliding median capacity mismatch: stored " + cap + ", configured " + ring.length);
+  /** Restores a {@link #state()}; the capacity must match. */
+  public void restore(MedianWindowState s) {
+    if (s.getCapacity() != ring.length) {
+      throw new StateFormatException(
+          "sliding median capacity mismatch: stored "
+              + s.getCapacity()
+              + ", configured "
+              + ring.length);
     }
-    int n = in.getInt();
+    if (s.getValues().size() > ring.length) {
+      throw new StateFormatException(
+          "sliding median holds " + s.getValues().size() + " values, more than its capacity");
+    }
     clear();
-    for (int i = 0; i < n; i++) {
-      push(in.getFloat());
+    for (float v : s.getValues()) {
+      push(v);
     }
   }
 

@@ -15,7 +15,6 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Avro single-object encoding (a 2-byte marker, the schema's 8-byte fingerprint, then the binary
@@ -30,11 +29,8 @@ public final class AvroCodec<T extends SpecificRecord> {
   }
 
   /** Adds the generated package to Avro's trusted classes, keeping whatever else is trusted. */
-  public static synchronized void trustGeneratedClasses() {
-    ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(
-        ClassSecurityValidator.composite(
-            current, c -> c.getName().startsWith("io.voltspike.avro.")));
+  public static void trustGeneratedClasses() {
+    io.voltspike.io.StateCodec.trustGeneratedClasses();
   }
 
   public static final AvroCodec<VoltageChunk> CHUNKS =

@@ -62,7 +62,9 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     NeuronStore store = new NeuronStore(context.getStateStore(Topics.STATE_STORE));
-    this.units = new LiveUnits(store, this::detector, stats, settings.sessionIdleMs());
+    this.units =
+        new LiveUnits(
+            store, this::detector, stats, this::stateUnreadable, settings.sessionIdleMs());
     this.deadLetters = new DeadLetters(context, settings.samplesTopic(), DEAD_LETTER_SINK, stats);
     this.inference = new BatchInference(settings.options().unet().batchSize(), stats);
     this.publisher =
@@ -193,6 +195,16 @@ public final class DetectorProcessor implements Processor<String, byte[], String
         units.published(unit, s, now);
       }
     }
+  }
+
+  /** A unit whose stored state was dropped: said in a dead letter, counted. */
+  private void stateUnreadable(String unit, RuntimeException e) {
+    stats.bad("state_unreadable");
+    deadLetters.forward(
+        NeuronStore.neuronOf(unit),
+        "state_unreadable",
+        ChunkCheck.describe(e) + "; the unit starts afresh",
+        null);
   }
 
   /** A unit whose windows the model could not run, even alone: dead-lettered and forgotten. */

@@ -1,11 +1,13 @@
 package io.voltspike.stream;
 
 import io.voltspike.detect.SpikeDetector;
+import io.voltspike.io.StateFormatException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleFunction;
 
 /**
@@ -24,6 +26,7 @@ final class LiveUnits {
   private final NeuronStore store;
   private final DoubleFunction<SpikeDetector> detectors;
   private final StreamStats stats;
+  private final BiConsumer<String, StateFormatException> onUnreadable;
   private final long sessionIdleMs;
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Map<String, Long> lastSnapshotMs = new HashMap<>();
@@ -33,12 +36,18 @@ final class LiveUnits {
 
   /**
    * @param detectors a new detector for a unit at a sample rate
+   * @param onUnreadable told of a unit whose stored state could not be continued (it was dropped)
    */
   LiveUnits(
-      NeuronStore store, DoubleFunction<SpikeDetector> detectors, StreamStats stats, long idleMs) {
+      NeuronStore store,
+      DoubleFunction<SpikeDetector> detectors,
+      StreamStats stats,
+      BiConsumer<String, StateFormatException> onUnreadable,
+      long idleMs) {
     this.store = store;
     this.detectors = detectors;
     this.stats = stats;
+    this.onUnreadable = onUnreadable;
     this.sessionIdleMs = idleMs;
   }
 
@@ -71,8 +80,20 @@ final class LiveUnits {
     return s;
   }
 
+  /**
+   * A unit's stored state, or null. A state this version cannot continue from (another schema,
+   * detector or configuration) is dropped and reported: the unit starts afresh, as after a gap.
+   */
   private NeuronSession restore(String unit) {
-    NeuronStore.Loaded l = store.load(unit, detectors);
+    NeuronStore.Loaded l;
+    try {
+      l = store.load(unit, detectors);
+    } catch (StateFormatException e) {
+      store.delete(unit);
+      inboxUsed.put(unit, 0);
+      onUnreadable.accept(unit, e);
+      return null;
+    }
     inboxUsed.put(unit, l.inboxUsed());
     return l.session();
   }

@@ -1,12 +1,14 @@
 package io.voltspike.stream;
 
 import io.voltspike.avro.VoltageChunk;
+import io.voltspike.avro.state.NeuronState;
+import io.voltspike.avro.state.SpikeCandidate;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.SpikeDetector;
+import io.voltspike.io.StateCodec;
+import io.voltspike.io.StateFormatException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,8 +22,6 @@ import java.util.List;
  * after a recovery produces them). A changed sample rate is refused (dead letter).
  */
 public final class NeuronSession {
-  private static final int VERSION = 1;
-
   private final SpikeDetector detector;
   private String session;
   private double sampleRateHz;
@@ -169,54 +169,63 @@ public final class NeuronSession {
     }
   }
 
+  /** The codec of {@link NeuronState}, a unit's durable state. */
+  static final StateCodec<NeuronState> STATE =
+      new StateCodec<>(NeuronState.getClassSchema(), "NeuronState");
+
   public byte[] toBytes() {
-    byte[] d = detector.snapshot();
-    byte[] s = session == null ? new byte[0] : session.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(64 + s.length + d.length + outbox.size() * 16);
-    b.putInt(VERSION);
-    b.putInt(session == null ? -1 : s.length).put(s);
-    b.putDouble(sampleRateHz).putLong(nextSample).putLong(originUs).put((byte) (ended ? 1 : 0));
-    b.putInt(outbox.size());
+    List<SpikeCandidate> out = new ArrayList<>(outbox.size());
     for (Spike sp : outbox) {
-      b.putLong(sp.sample()).putDouble(sp.score());
+      out.add(new SpikeCandidate(sp.sample(), sp.score()));
     }
-    b.putInt(d.length).put(d);
-    return Arrays.copyOf(b.array(), b.position());
+    return STATE.encode(
+        NeuronState.newBuilder()
+            .setSession(session)
+            .setSampleRateHz(sampleRateHz)
+            .setNextSample(nextSample)
+            .setOriginUs(originUs)
+            .setEnded(ended)
+            .setOutbox(out)
+            .setDetector(detector.name())
+            .setDetectorState(ByteBuffer.wrap(detector.snapshot()))
+            .build());
   }
 
-  /** The sample rate stored in a state, to build the matching detector before restoring. */
-  public static double sampleRateOf(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    b.getInt();
-    int sl = b.getInt();
-    b.position(b.position() + Math.max(0, sl));
-    return b.getDouble();
+  /** The stored state, decoded (to build the matching detector before restoring it). */
+  public static NeuronState decode(byte[] bytes) {
+    return STATE.decode(bytes);
+  }
+
+  /**
+   * A unit continued from its stored state; {@code fresh} is a new detector for the state's sample
+   * rate, which must be the detector that wrote it.
+   */
+  public static NeuronSession restore(NeuronState state, SpikeDetector fresh) {
+    if (!state.getDetector().equals(fresh.name())) {
+      throw new StateFormatException(
+          "stored state is of detector '"
+              + state.getDetector()
+              + "', this job runs '"
+              + fresh.name()
+              + "'");
+    }
+    NeuronSession n = new NeuronSession(fresh);
+    n.session = state.getSession();
+    n.sampleRateHz = state.getSampleRateHz();
+    n.nextSample = state.getNextSample();
+    n.originUs = state.getOriginUs();
+    n.ended = state.getEnded();
+    for (SpikeCandidate c : state.getOutbox()) {
+      n.outbox.add(new Spike(c.getSample(), c.getScore()));
+    }
+    ByteBuffer d = state.getDetectorState().duplicate();
+    byte[] detectorState = new byte[d.remaining()];
+    d.get(detectorState);
+    fresh.restore(detectorState);
+    return n;
   }
 
   public static NeuronSession fromBytes(byte[] bytes, SpikeDetector fresh) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    int v = b.getInt();
-    if (v != VERSION) {
-      throw new IllegalStateException("neuron state version " + v + " is not supported");
-    }
-    NeuronSession n = new NeuronSession(fresh);
-    int sl = b.getInt();
-    if (sl >= 0) {
-      byte[] s = new byte[sl];
-      b.get(s);
-      n.session = new String(s, StandardCharsets.UTF_8);
-    }
-    n.sampleRateHz = b.getDouble();
-    n.nextSample = b.getLong();
-    n.originUs = b.getLong();
-    n.ended = b.get() != 0;
-    int k = b.getInt();
-    for (int i = 0; i < k; i++) {
-      n.outbox.add(new Spike(b.getLong(), b.getDouble()));
-    }
-    byte[] d = new byte[b.getInt()];
-    b.get(d);
-    fresh.restore(d);
-    return n;
+    return restore(decode(bytes), fresh);
   }
 }

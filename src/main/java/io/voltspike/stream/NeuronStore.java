@@ -1,8 +1,11 @@
 package io.voltspike.stream;
 
 import io.voltspike.avro.VoltageChunk;
+import io.voltspike.avro.state.PublishedMark;
+import io.voltspike.avro.state.SessionEnd;
 import io.voltspike.detect.SpikeDetector;
-import java.nio.ByteBuffer;
+import io.voltspike.io.StateCodec;
+import io.voltspike.io.StateFormatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,14 +22,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <ul>
  *   <li>{@code I<n><slot>}: the inbox, a ring of {@link #INBOX_SLOTS} slots: the k-th chunk
- *       accepted since the last snapshot, as received (about 100 bytes), written by {@code
- *       process()};
- *   <li>{@code S<n>}: a snapshot of the whole neuron state (about 9 KiB), written at most every
- *       second and whenever the slots run out;
- *   <li>{@code P<n>}: the last spike sample published, written with the spikes.
+ *       accepted since the last snapshot, as received (a {@code VoltageChunk}, about 100 bytes),
+ *       written by {@code process()};
+ *   <li>{@code S<n>}: a snapshot of the whole neuron state (a {@code NeuronState}, about 9 KiB),
+ *       written at most every second and whenever the slots run out;
+ *   <li>{@code P<n>}: the last spike sample published (a {@code PublishedMark}), written with the
+ *       spikes.
  * </ul>
  *
- * When a session ends (its {@code end_of_session} chunk, or idle longer than the configured
+ * Every value is Avro single-object encoded with a schema from {@code schemas/} whose released
+ * versions are kept and tested ({@code StateSchemasTest}), like the topics'.
+ *
+ * <p>When a session ends (its {@code end_of_session} chunk, or idle longer than the configured
  * timeout) all of it is deleted (tombstones in the changelog) and only {@code E<n>}, the wall time
  * it ended, stays until the idle timeout has passed again, so that a late chunk of the ended
  * session is refused rather than starting it anew.
@@ -41,6 +48,13 @@ public final class NeuronStore {
   private static final char SEP = '\u0001';
   private static final char END = '\u0002';
   private final KeyValueStore<String, byte[]> kv;
+
+  /** The codecs of the store's small values (the snapshot is {@link NeuronSession}'s). */
+  static final StateCodec<PublishedMark> MARKS =
+      new StateCodec<>(PublishedMark.getClassSchema(), "PublishedMark");
+
+  static final StateCodec<SessionEnd> ENDS =
+      new StateCodec<>(SessionEnd.getClassSchema(), "SessionEnd");
 
   public NeuronStore(KeyValueStore<String, byte[]> kv) {
     this.kv = kv;
@@ -75,13 +89,13 @@ public final class NeuronStore {
   /** Marks a unit ended at {@code wallMs} (everything else of it is deleted). */
   public void ended(String unit, long wallMs) {
     delete(unit);
-    kv.put(endedKey(unit), ByteBuffer.allocate(8).putLong(wallMs).array());
+    kv.put(endedKey(unit), ENDS.encode(new SessionEnd(wallMs)));
   }
 
   /** When the unit ended, or -1. */
   public long endedAt(String unit) {
     byte[] b = kv.get(endedKey(unit));
-    return b == null ? -1 : ByteBuffer.wrap(b).getLong();
+    return b == null ? -1 : ENDS.decode(b).getEndedAtMs();
   }
 
   /** Deletes the end markers older than {@code beforeMs}; returns how many. */
@@ -90,7 +104,7 @@ public final class NeuronStore {
     try (KeyValueIterator<String, byte[]> it = kv.range("E" + SEP, "E" + END)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> e = it.next();
-        if (ByteBuffer.wrap(e.value).getLong() < beforeMs) {
+        if (endedBefore(e.value, beforeMs)) {
           old.add(e.key);
         }
       }
@@ -129,7 +143,16 @@ public final class NeuronStore {
   }
 
   public void published(String neuron, long sample) {
-    kv.put(publishedKey(neuron), ByteBuffer.allocate(8).putLong(sample).array());
+    kv.put(publishedKey(neuron), MARKS.encode(new PublishedMark(sample)));
+  }
+
+  /** An end marker older than {@code beforeMs}, or one no version can read (it goes too). */
+  private static boolean endedBefore(byte[] marker, long beforeMs) {
+    try {
+      return ENDS.decode(marker).getEndedAtMs() < beforeMs;
+    } catch (StateFormatException e) {
+      return true;
+    }
   }
 
   /** Every unit with a live state stored (ended ones are deleted). */
@@ -173,7 +196,8 @@ public final class NeuronStore {
     }
     NeuronSession s = null;
     if (snap != null) {
-      s = NeuronSession.fromBytes(snap, detectors.apply(NeuronSession.sampleRateOf(snap)));
+      io.voltspike.avro.state.NeuronState state = NeuronSession.decode(snap);
+      s = NeuronSession.restore(state, detectors.apply(state.getSampleRateHz()));
     }
     int used = 0;
     for (KeyValue<String, byte[]> e : inbox) {
@@ -186,7 +210,7 @@ public final class NeuronStore {
     if (s != null) {
       byte[] p = kv.get(publishedKey(neuron));
       if (p != null) {
-        s.publishedUpTo(ByteBuffer.wrap(p).getLong());
+        s.publishedUpTo(MARKS.decode(p).getSample());
       }
     }
     return new Loaded(s, used);

@@ -51,7 +51,8 @@ public final class StreamStats {
           "refused_neuron",
           "processing_error",
           "inference_error",
-          "detector_error");
+          "detector_error",
+          "state_unreadable");
 
   public final Map<String, LongAdder> badRecords = new ConcurrentHashMap<>();
 

@@ -80,7 +80,7 @@ class FrameResamplerTest {
         a.push(x[i], sink);
       }
       FrameResampler b = new FrameResampler(in, 1000, 1);
-      b.restore(a.snapshot());
+      b.restore(a.state());
       for (int i = 1234; i < x.length; i++) {
         b.push(x[i], sink);
       }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -72,11 +71,8 @@ class SlidingMedianTest {
     for (int i = 0; i < 20; i++) {
       a.push((float) Math.sin(i));
     }
-    ByteBuffer b = ByteBuffer.allocate(a.serializedSize());
-    a.writeTo(b);
-    b.flip();
     SlidingMedian c = new SlidingMedian(7);
-    c.readFrom(b);
+    c.restore(a.state());
     for (int i = 20; i < 40; i++) {
       a.push((float) Math.cos(i));
       c.push((float) Math.cos(i));

@@ -513,6 +513,27 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void aStoredStateNoVersionCanReadIsDroppedSaidAndTheNeuronStartsAfresh() {
+    start("threshold");
+    var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);
+    String unit = NeuronStore.unit("n", "s");
+    store.put(NeuronStore.snapshotKey(unit), "left by an unknown release".getBytes());
+    Recording r = trace(77);
+    for (VoltageChunk c : ChunkSplitter.split("s", "n", r.voltage(), 1000, 10, 0, true)) {
+      send("n", c);
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(1, letters.size(), letters.toString());
+    assertEquals("state_unreadable", letters.get(0).getReason());
+    assertTrue(letters.get(0).getDetail().contains("the unit starts afresh"));
+    assertEquals(1, stats.badCount("state_unreadable"));
+    List<Long> got =
+        spikes.readValuesToList().stream().map(SpikeEvent::getSample).collect(Collectors.toList());
+    assertEquals(offline("threshold", r.voltage()), got);
+  }
+
+  @Test
   void twoSessionsOfTheSameNeuronsAreEachTheirOfflineSpikesAndEndedStateIsGone() {
     start("threshold");
     var store = driver.<String, byte[]>getKeyValueStore(Topics.STATE_STORE);

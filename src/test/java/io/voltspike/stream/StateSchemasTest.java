@@ -1,0 +1,202 @@
+package io.voltspike.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.avro.state.NeuronState;
+import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.Detectors;
+import io.voltspike.detect.SpikeDetector;
+import io.voltspike.io.Recording;
+import io.voltspike.io.StateCodec;
+import io.voltspike.io.StateFormatException;
+import io.voltspike.model.SharedModels;
+import io.voltspike.model.WindowModel;
+import io.voltspike.sim.Family;
+import io.voltspike.sim.NeuronSimulator;
+import io.voltspike.sim.TraceParams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every state the stream keeps in its changelog has an Avro schema, released versions in {@code
+ * schemas/old/state/}, and a stored example ({@code src/test/resources/state/}) written by the
+ * released version: the current code must read every released version, and continue a stored
+ * example to exactly the spikes of an uninterrupted run. A schema change without a new version
+ * file, an incompatible change, or a change in what a field means fails here.
+ */
+class StateSchemasTest {
+  static final SharedModels MODELS = new SharedModels();
+  static final Detectors DETECTORS = new Detectors(MODELS);
+
+  @AfterAll
+  static void closeModels() {
+    MODELS.close();
+  }
+
+  /** Every top-level state schema, by the name of its files. */
+  static final Map<String, Schema> STATES =
+      Map.of(
+          "NeuronState", NeuronState.getClassSchema(),
+          "PublishedMark", io.voltspike.avro.state.PublishedMark.getClassSchema(),
+          "SessionEnd", io.voltspike.avro.state.SessionEnd.getClassSchema(),
+          "FeatureState", io.voltspike.avro.state.FeatureState.getClassSchema(),
+          "UNetState", io.voltspike.avro.state.UNetState.getClassSchema(),
+          "ThresholdState", io.voltspike.avro.state.ThresholdState.getClassSchema(),
+          "VolPyState", io.voltspike.avro.state.VolPyState.getClassSchema(),
+          "ResamplingState", io.voltspike.avro.state.ResamplingState.getClassSchema());
+
+  @Test
+  void everyStateSchemaIsReleasedAndReadsEveryReleasedVersion() {
+    for (Map.Entry<String, Schema> e : STATES.entrySet()) {
+      List<Schema> released = StateCodec.oldVersions(e.getKey());
+      assertFalse(released.isEmpty(), e.getKey() + " has no released version");
+      Schema latest = released.get(released.size() - 1);
+      assertEquals(
+          SchemaNormalization.parsingFingerprint64(latest),
+          SchemaNormalization.parsingFingerprint64(e.getValue()),
+          e.getKey()
+              + " differs from its latest released version: add schemas/old/state/"
+              + e.getKey()
+              + ".v"
+              + (released.size() + 1)
+              + ".avsc");
+      for (int v = 0; v < released.size(); v++) {
+        var c = SchemaCompatibility.checkReaderWriterCompatibility(e.getValue(), released.get(v));
+        assertEquals(
+            SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+            c.getType(),
+            e.getKey() + " cannot read its version " + (v + 1) + ": " + c.getDescription());
+      }
+    }
+  }
+
+  /** The detectors whose stored examples are checked: name, sample rate. */
+  static final String[][] EXAMPLES = {
+    {"unet", "1000"}, {"threshold", "1000"}, {"volpy", "1000"}, {"unet", "500"}
+  };
+
+  static Recording trace(double rateHz) {
+    return NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, 1, 12, rateHz), 4242);
+  }
+
+  static NeuronSession session(String detector, double rateHz) {
+    return new NeuronSession(
+        DETECTORS.create(detector, DetectorOptions.defaults().withSampleRate(rateHz)));
+  }
+
+  /** Feeds chunks and runs the windows they cut, as the stream's batched inference does. */
+  static void feed(NeuronSession s, List<VoltageChunk> chunks) throws BadRecordException {
+    for (VoltageChunk c : chunks) {
+      s.accept(c);
+      SpikeDetector d = s.detector();
+      if (d.pendingWindows() > 0) {
+        WindowModel m = d.model();
+        int n = d.pendingWindows();
+        int w = m.windowSamples();
+        float[] in = new float[n * m.channels() * w];
+        float[] out = new float[n * w];
+        for (int i = 0; i < n; i++) {
+          d.copyPending(i, in, i * m.channels() * w);
+        }
+        m.predict(in, n, out);
+        d.applyPending(out, 0, s.sink());
+      }
+    }
+  }
+
+  static List<Long> samples(NeuronSession s) {
+    List<Long> out = new ArrayList<>();
+    s.outbox().forEach(sp -> out.add(sp.sample()));
+    return out;
+  }
+
+  /**
+   * Where an example stops: the chunk just after a spike in the middle of the trace, so that the
+   * spike is still undecided in the stored state and every part of it matters.
+   */
+  static int stopChunk(List<Long> spikes, double rateHz) {
+    long mid = spikes.get(spikes.size() / 2);
+    return (int) (mid + Math.round(0.008 * rateHz)) / 10 + 1;
+  }
+
+  static Path example(String detector, double rateHz) {
+    return Path.of(
+        "src/test/resources/state", "NeuronState.v1." + detector + "-" + (int) rateHz + "hz.bin");
+  }
+
+  /**
+   * Writes the stored examples (run once per released version, with {@code
+   * -Dvoltspike.writeStateExamples=true}); otherwise checks they exist.
+   */
+  @Test
+  void storedExamplesExist() throws Exception {
+    for (String[] ex : EXAMPLES) {
+      double rate = Double.parseDouble(ex[1]);
+      Path file = example(ex[0], rate);
+      if (Boolean.getBoolean("voltspike.writeStateExamples")) {
+        Recording r = trace(rate);
+        List<VoltageChunk> chunks =
+            ChunkSplitter.split("day1", "n", r.voltage(), rate, 10, 0, true);
+        NeuronSession whole = session(ex[0], rate);
+        feed(whole, chunks);
+        int stop = stopChunk(samples(whole), rate);
+        NeuronSession s = session(ex[0], rate);
+        feed(s, chunks.subList(0, stop));
+        Files.write(file, s.toBytes());
+      }
+      assertTrue(Files.isRegularFile(file), file + " missing");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} at {1} Hz")
+  @CsvSource({"unet, 1000", "threshold, 1000", "volpy, 1000", "unet, 500"})
+  void aStoredStateOfTheReleasedVersionContinuesToTheUninterruptedSpikes(
+      String detector, double rateHz) throws Exception {
+    Recording r = trace(rateHz);
+    List<VoltageChunk> chunks = ChunkSplitter.split("day1", "n", r.voltage(), rateHz, 10, 0, true);
+    NeuronSession whole = session(detector, rateHz);
+    feed(whole, chunks);
+    assertTrue(samples(whole).size() > 10, "the trace has spikes: " + samples(whole));
+
+    NeuronState stored = NeuronSession.decode(Files.readAllBytes(example(detector, rateHz)));
+    assertEquals("day1", stored.getSession());
+    assertEquals(detector, stored.getDetector());
+    NeuronSession resumed = NeuronSession.restore(stored, session(detector, rateHz).detector());
+    int stop = (int) (stored.getNextSample() / 10);
+    assertTrue(stop > 0 && stop < chunks.size(), "stored mid-trace: " + stored.getNextSample());
+    feed(resumed, chunks.subList(stop, chunks.size()));
+    // every spike with its probability (or height), to the last bit: a restored state that is
+    // even slightly off changes the scores of the spikes after it
+    assertEquals(whole.outbox(), resumed.outbox());
+  }
+
+  @Test
+  void aStateOfAnotherDetectorOrUnknownSchemaIsRefusedAsSuch() throws Exception {
+    byte[] unet = Files.readAllBytes(example("unet", 1000));
+    NeuronState state = NeuronSession.decode(unet);
+    StateFormatException other =
+        assertThrows(
+            StateFormatException.class,
+            () -> NeuronSession.restore(state, session("threshold", 1000).detector()));
+    assertTrue(other.getMessage().contains("'unet'"), other.getMessage());
+    byte[] garbled = unet.clone();
+    garbled[5] ^= 0x55; // inside the schema fingerprint
+    StateFormatException unknown =
+        assertThrows(StateFormatException.class, () -> NeuronSession.decode(garbled));
+    assertTrue(unknown.getMessage().contains("does not know"), unknown.getMessage());
+  }
+}
