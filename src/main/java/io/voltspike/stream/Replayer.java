@@ -33,10 +33,7 @@ public final class Replayer implements AutoCloseable {
     p.put("linger.ms", "0");
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
-    // Kafka 4.1 (KAFKA-18202): a batch pipelined behind a retried one on a partition whose leader
-    // just changed (a new topic) is refused with OUT_OF_ORDER_SEQUENCE_NUMBER, and chunks were lost
-    // that way; one request in flight per connection keeps each partition's batches in order.
-    p.put("max.in.flight.requests.per.connection", "1");
+    p.put("max.in.flight.requests.per.connection", StreamSettings.MAX_IN_FLIGHT);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
   }

@@ -96,6 +96,16 @@ public record StreamSettings(
    */
   public static final String STANDBYS = "1";
 
+  /**
+   * Requests in flight per connection for every VoltSpike producer (the detector's and the
+   * replayer's). Kafka 4.1 (KIP-890, KAFKA-18202): a partition joins a transaction with its first
+   * produce, and until the broker has verified it only sequence 0 is accepted; a batch pipelined
+   * behind the first (or behind a retried one on a partition whose leader just changed) is refused
+   * with OUT_OF_ORDER_SEQUENCE_NUMBER, logged as an ERROR by the broker, and chunks were lost that
+   * way. One request in flight per connection keeps each partition's batches in order.
+   */
+  public static final String MAX_IN_FLIGHT = "1";
+
   /** Kafka Streams properties for a processing profile: "eos" (default) or "low-latency". */
   public static Properties streamsProperties(
       String bootstrap, String applicationId, String profile, Properties extra) {
@@ -133,12 +143,7 @@ public record StreamSettings(
               "unknown processing profile '" + profile + "'; valid values: eos, low-latency");
     }
     p.put("processing.guarantee", "exactly_once_v2");
-    // Transactions v2 (KIP-890; Kafka 4.1, KAFKA-18202): a partition joins a transaction with its
-    // first produce, and until the broker has verified it only sequence 0 is accepted; a second
-    // batch pipelined behind the first is refused with a retriable OUT_OF_ORDER_SEQUENCE_NUMBER
-    // (logged as an ERROR by the broker, a WARN by the producer) and sent again. One request in
-    // flight per connection sends the first batch alone.
-    p.put("producer.max.in.flight.requests.per.connection", "1");
+    p.put("producer.max.in.flight.requests.per.connection", MAX_IN_FLIGHT);
     if (extra != null) {
       p.putAll(extra);
     }

@@ -423,7 +423,7 @@ public final class UNetTrainer {
    * a spike is a local maximum of the averaged probability above the threshold, so raising the
    * threshold only drops spikes whose probability is below it.
    */
-  Validation validate(List<Recording> val, DjlWindowModel wm) {
+  Validation validate(List<Recording> val, io.voltspike.model.WindowModel wm) {
     DetectorOptions o =
         DetectorOptions.defaults()
             .withUnet(

@@ -48,8 +48,8 @@ class UNetTrainerTest {
     List<Double> losses = new ArrayList<>();
     UNetTrainer.Listener listener = (epoch, loss, v, threshold, best, seconds) -> losses.add(loss);
     StringWriter log = new StringWriter();
-    UNetTrainer.Result r =
-        new UNetTrainer(config(out, "cosine", 3)).train(listener, new PrintWriter(log));
+    UNetTrainer trainer = new UNetTrainer(config(out, "cosine", 3));
+    UNetTrainer.Result r = trainer.train(listener, new PrintWriter(log));
     assertEquals(3, r.epochs());
     assertEquals(3, losses.size());
     assertTrue(losses.get(2) < losses.get(0), "loss should fall: " + losses);
@@ -62,6 +62,12 @@ class UNetTrainerTest {
       assertTrue(t >= 0.05 && t <= 0.975, "threshold " + t);
       String cmd = m.metadata().get(ModelMetadata.TRAINING_COMMAND);
       assertTrue(cmd.contains("--lr-schedule cosine") && cmd.contains("--seed 3"), cmd);
+      // the exported file is the epoch validation chose: ONNX Runtime running it through the same
+      // validation gives the F1 the trainer recorded (up to float differences between engines)
+      var val = trainer.recordings(2, 3 + 1_000_003L);
+      UNetTrainer.Validation again = trainer.validate(val, m);
+      assertTrue(r.bestValidation().f1() > 0.15, "validation F1 " + r.bestValidation().f1());
+      assertEquals(r.bestValidation().f1(), again.counts().f1(), 0.05, "export = best epoch");
       float[] x = new float[5 * 100];
       float[] y = new float[100];
       m.predict(x, 1, y);
