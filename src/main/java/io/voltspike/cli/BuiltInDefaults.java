@@ -2,21 +2,33 @@ package io.voltspike.cli;
 
 import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.UNetOptions;
+import io.voltspike.stream.StreamSettings;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The built-in defaults of options whose values belong to the detector, taken from the detector's
- * own option records ({@link DetectorOptions#defaults()}, {@link UNetOptions#defaults()}), so the
- * library, the stream and the CLI cannot drift apart: those options carry no default of their own.
- * Options that exist only on the command line keep theirs in their annotation; {@code
- * config/voltspike.properties} documents both, checked against them by a test.
+ * The built-in defaults of options whose values belong to the detector or the stream job, taken
+ * from their own option records ({@link DetectorOptions#defaults()}, {@link
+ * UNetOptions#defaults()}, {@link StreamSettings#defaults()}), so the library, the stream and the
+ * CLI cannot drift apart: those options carry no default of their own. Options that exist only on
+ * the command line keep theirs in their annotation; {@code config/voltspike.properties} documents
+ * both, checked against them by a test.
  */
 public final class BuiltInDefaults {
   private BuiltInDefaults() {}
 
   /** Configuration key to built-in default, as picocli reads option values. */
+  public static Map<String, String> all() {
+    Map<String, String> m = detector();
+    StreamSettings s = StreamSettings.defaults();
+    m.put("detector", s.detector());
+    m.put("batch_wait_ms", Long.toString(s.batchWaitMs()));
+    m.put("session_idle_s", number(s.sessionIdleMs() / 1000.0));
+    return m;
+  }
+
+  /** The detector's options only. */
   public static Map<String, String> detector() {
     DetectorOptions d = DetectorOptions.defaults();
     UNetOptions u = d.unet();

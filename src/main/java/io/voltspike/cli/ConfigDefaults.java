@@ -130,5 +130,5 @@ public final class ConfigDefaults implements IDefaultValueProvider {
     return option.defaultValue() != null ? option.defaultValue() : BUILT_IN.get(key);
   }
 
-  private static final Map<String, String> BUILT_IN = BuiltInDefaults.detector();
+  private static final Map<String, String> BUILT_IN = BuiltInDefaults.all();
 }

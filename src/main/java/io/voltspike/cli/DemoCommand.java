@@ -99,19 +99,22 @@ public final class DemoCommand implements Callable<Integer> {
       Properties props =
           StreamSettings.streamsProperties(
               broker.bootstrapServers(), "voltspike-demo", profile, null);
-      LiveRun run =
-          LiveRun.start(
-              broker.bootstrapServers(),
-              s,
-              detectors,
-              stats,
-              props,
-              dir.resolve("state"),
-              recs,
-              "demo",
-              true,
-              profile.equals("low-latency"));
-      try (ShutdownSequence.Registration runStop = ShutdownSequence.register("live run", run)) {
+      try (LiveRun run =
+              LiveRun.start(
+                  broker.bootstrapServers(),
+                  s,
+                  detectors,
+                  stats,
+                  props,
+                  dir.resolve("state"),
+                  recs,
+                  "demo",
+                  true,
+                  profile.equals("low-latency"));
+          // at SIGTERM the hook stops the streams (then the broker, then the models); the rig and
+          // the reader belong to this thread and end with it
+          ShutdownSequence.Registration appStop =
+              ShutdownSequence.register("detector streams", run.app())) {
         if (metrics != null) {
           metrics.bind(run.app().streams());
         }

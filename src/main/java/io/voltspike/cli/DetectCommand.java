@@ -36,7 +36,6 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector",
-      defaultValue = "unet",
       description = "Detector: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
   String detector;
 

@@ -37,7 +37,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector",
-      defaultValue = "unet",
       split = ",",
       description =
           "Detector(s), comma-separated: unet, threshold, volpy. Default: ${DEFAULT-VALUE}.")

@@ -56,7 +56,6 @@ public final class StreamMixin {
 
   @Option(
       names = "--batch-wait-ms",
-      defaultValue = "5",
       description = "Longest a window waits for batched inference. Default: ${DEFAULT-VALUE}.")
   long batchWaitMs;
 
@@ -87,7 +86,6 @@ public final class StreamMixin {
 
   @Option(
       names = "--session-idle-s",
-      defaultValue = "1800",
       description =
           "A session with no chunk for this long ends: its last spikes are decided and published"
               + " and its state deleted. Default: ${DEFAULT-VALUE}.")
@@ -95,7 +93,6 @@ public final class StreamMixin {
 
   @Option(
       names = "--detector",
-      defaultValue = "unet",
       description = "Detector the job runs: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
   String detector;
 
