@@ -158,6 +158,11 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   }
 
   @Override
+  public String executionProvider() {
+    return provider.toString();
+  }
+
+  @Override
   public double probabilityThreshold() {
     return probabilityThreshold;
   }

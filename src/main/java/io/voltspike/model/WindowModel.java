@@ -26,6 +26,14 @@ public interface WindowModel {
   String version();
 
   /**
+   * Where inference runs, for metrics and the start-up line ("cpu", "cuda"; an ONNX session says
+   * the provider it actually got, "cpu" after a CUDA fallback).
+   */
+  default String executionProvider() {
+    return "cpu";
+  }
+
+  /**
    * The averaged probability above which this model's detector calls a spike candidate, chosen when
    * the model was trained (the detector's default).
    */

@@ -2,7 +2,6 @@ package io.voltspike.stream;
 
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.SpikeDetector;
-import io.voltspike.model.OnnxSpikeModel;
 
 /**
  * What a running detector job is, for its metrics and start-up line. Building it creates one
@@ -17,14 +16,10 @@ public record DetectorInfo(
   public static DetectorInfo of(StreamSettings s, Detectors detectors) {
     SpikeDetector d = detectors.create(s.detector(), s.options());
     if (d.model() != null) {
-      String provider =
-          d.model() instanceof OnnxSpikeModel m
-              ? m.provider().toString()
-              : s.options().unet().provider();
       return new DetectorInfo(
           d.name(),
           d.model().version(),
-          provider,
+          d.model().executionProvider(),
           s.options().unet().lookaheadMs(),
           s.options().unet().strideMs());
     }

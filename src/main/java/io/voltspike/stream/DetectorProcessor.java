@@ -3,13 +3,10 @@ package io.voltspike.stream;
 import io.voltspike.avro.VoltageChunk;
 import io.voltspike.detect.Detectors;
 import io.voltspike.detect.SpikeDetector;
-import io.voltspike.detect.UnsupportedRateException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -40,15 +37,10 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   private DeadLetters deadLetters;
   private BatchInference inference;
   private SpikePublisher publisher;
+  private RefusedNeurons refused;
 
   /** Units with chunks (or restored state) not yet published. */
   private final Set<String> waiting = new LinkedHashSet<>();
-
-  /**
-   * Neuron@rate pairs no detector can be built for (e.g. an unservable rate): dead-lettered once
-   * with the reason, then only counted, never retried per chunk.
-   */
-  private final Map<String, String> refused = new HashMap<>();
 
   private boolean resumed;
 
@@ -69,6 +61,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     this.inference = new BatchInference(settings.options().unet().batchSize(), stats);
     this.publisher =
         new SpikePublisher(context, store, stats, SPIKES_SINK, settings.detectorVersion());
+    this.refused = new RefusedNeurons(deadLetters, stats);
     context.schedule(
         Duration.ofMillis(Math.max(1, settings.batchWaitMs())),
         PunctuationType.WALL_CLOCK_TIME,
@@ -84,8 +77,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       deadLetters.record(record, e.reason(), e.getMessage());
       return;
     }
-    if (!refused.isEmpty() && refused.containsKey(refusal(record.key(), chunk))) {
-      stats.bad("refused_neuron"); // counted, not dead-lettered again
+    if (refused.refusedBefore(record.key(), chunk)) {
       return;
     }
     String unit = NeuronStore.unit(record.key(), chunk.getSession());
@@ -93,7 +85,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     try {
       s = units.open(unit, chunk.getSampleRateHz(), now());
     } catch (RuntimeException e) {
-      refuse(record, refusal(record.key(), chunk), e);
+      refused.refuse(record, chunk, e);
       return;
     }
     if (ChunkCheck.allMissing(chunk)) {
@@ -137,37 +129,8 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       forget(unit);
       return false;
     }
-    stats.chunks.increment();
-    stats.samples.add(a.samples());
-    stats.missingSamples.add(a.missing());
-    stats.clampedSamples.add(a.clamped());
-    if (a.gap() > 0) {
-      stats.gaps.increment();
-      stats.gapSamples.add(a.gap());
-    }
-    if (a.trimmed() > 0) {
-      stats.bad("overlap_trimmed");
-    }
+    stats.accepted(a);
     return true;
-  }
-
-  /** A neuron at a rate no detector can be built for: dead-lettered once, then only counted. */
-  private void refuse(Record<String, byte[]> record, String refusal, RuntimeException e) {
-    refused.put(refusal, e.getMessage());
-    if (e instanceof UnsupportedRateException) {
-      deadLetters.record(
-          record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
-    } else {
-      deadLetters.record(
-          record,
-          "detector_error",
-          "cannot create a detector: " + e.getMessage() + "; later chunks are counted only");
-    }
-  }
-
-  /** The key of a refused neuron at a rate (built only when something was refused). */
-  private static String refusal(String neuron, VoltageChunk chunk) {
-    return neuron + "@" + chunk.getSampleRateHz();
   }
 
   private SpikeDetector detector(double rateHz) {

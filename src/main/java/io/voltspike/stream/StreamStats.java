@@ -100,6 +100,21 @@ public final class StreamStats {
     return badRecords.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
+  /** Counts a chunk a unit took: its samples, missing and clamped ones, a gap before it. */
+  void accepted(NeuronSession.Accepted a) {
+    chunks.increment();
+    samples.add(a.samples());
+    missingSamples.add(a.missing());
+    clampedSamples.add(a.clamped());
+    if (a.gap() > 0) {
+      gaps.increment();
+      gapSamples.add(a.gap());
+    }
+    if (a.trimmed() > 0) {
+      bad("overlap_trimmed");
+    }
+  }
+
   public void spike(String neuron, long latencyUs) {
     spikes.increment();
     neuronSpikes.computeIfAbsent(neuron, n -> new LongAdder()).increment();

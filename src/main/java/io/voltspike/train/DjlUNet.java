@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.pooling.Pool;
@@ -83,7 +84,8 @@ public final class DjlUNet extends AbstractBlock {
 
               @Override
               public NDArray relu(NDArray h) {
-                return h.maximum(0f);
+                // not h.maximum(0f): see WeightedBceLoss on scalars under autograd
+                return Activation.relu(h);
               }
 
               @Override

@@ -1,0 +1,50 @@
+package io.voltspike.stream;
+
+import io.voltspike.avro.VoltageChunk;
+import io.voltspike.detect.UnsupportedRateException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Neurons at a rate no detector can be built for (a frame rate outside what the model serves, a
+ * detector that cannot be created): the first chunk is dead-lettered with the reason, later ones
+ * are only counted ({@code refused_neuron}), never retried per chunk.
+ */
+final class RefusedNeurons {
+  private final Map<String, String> refused = new HashMap<>();
+  private final DeadLetters deadLetters;
+  private final StreamStats stats;
+
+  RefusedNeurons(DeadLetters deadLetters, StreamStats stats) {
+    this.deadLetters = deadLetters;
+    this.stats = stats;
+  }
+
+  /** True, and counted, for a chunk of a neuron refused before at the chunk's rate. */
+  boolean refusedBefore(String neuron, VoltageChunk chunk) {
+    if (refused.isEmpty() || !refused.containsKey(key(neuron, chunk))) {
+      return false;
+    }
+    stats.bad("refused_neuron");
+    return true;
+  }
+
+  /** Refuses the neuron at the chunk's rate, dead-lettering this chunk with the reason. */
+  void refuse(Record<String, byte[]> record, VoltageChunk chunk, RuntimeException e) {
+    refused.put(key(record.key(), chunk), e.getMessage());
+    if (e instanceof UnsupportedRateException) {
+      deadLetters.record(
+          record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
+    } else {
+      deadLetters.record(
+          record,
+          "detector_error",
+          "cannot create a detector: " + e.getMessage() + "; later chunks are counted only");
+    }
+  }
+
+  private static String key(String neuron, VoltageChunk chunk) {
+    return neuron + "@" + chunk.getSampleRateHz();
+  }
+}
