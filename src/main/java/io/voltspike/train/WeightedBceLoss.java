@@ -15,10 +15,9 @@ import ai.djl.training.loss.Loss;
  * <p><b>No NDArray-scalar operations whose backward reads the scalar</b> ({@code maximum(0f)},
  * {@code mul(w)}): DJL's PyTorch engine makes such a scalar a tensor over a direct buffer that it
  * closes right after the operation, while autograd keeps the tensor for the backward pass; once the
- * garbage collector frees the buffer, the backward pass reads freed memory. Training then depended
- * on when the JVM collected garbage: different losses from run to run under GC pressure, and NaN
- * weights after a step in one of four full test-suite runs. {@code relu} and a weight tensor the
- * engine allocates itself ({@code full}) hold their own memory.
+ * garbage collector frees the buffer, the backward pass reads freed memory, and the losses of a run
+ * depended on when the JVM collected garbage. {@code relu} and a weight tensor the engine allocates
+ * itself ({@code full}) hold their own memory.
  */
 public final class WeightedBceLoss extends Loss {
   private final float positiveWeight;

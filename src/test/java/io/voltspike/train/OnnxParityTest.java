@@ -35,6 +35,7 @@ class OnnxParityTest {
   @BeforeAll
   static void offline() {
     System.setProperty("ai.djl.offline", "true");
+    NativeCpuGuard.capIsa(); // as every entry point that loads PyTorch does
   }
 
   static Map<String, String> meta() {

@@ -212,7 +212,7 @@ class UNetTrainerTest {
   }
 
   @Test
-  void everyCpuDispatcherIsCappedAtAvx2InThisProcess() {
+  void oneDnnIsCappedInThisProcess() {
     java.util.Map<String, String> inForce = NativeCpuGuard.capIsa();
     assertEquals(NativeCpuGuard.CAPS.keySet(), inForce.keySet());
     for (var cap : NativeCpuGuard.CAPS.entrySet()) {
