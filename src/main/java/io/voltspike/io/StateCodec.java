@@ -1,10 +1,8 @@
 package io.voltspike.io;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -77,18 +75,6 @@ public final class StateCodec<T extends SpecificRecord> {
 
   /** The released versions of a state schema, oldest first. */
   public static List<Schema> oldVersions(String name) {
-    List<Schema> out = new ArrayList<>();
-    for (int v = 1; v < 100; v++) {
-      String res = "/schemas/old/state/" + name + ".v" + v + ".avsc";
-      try (InputStream in = StateCodec.class.getResourceAsStream(res)) {
-        if (in == null) {
-          break;
-        }
-        out.add(new Schema.Parser().parse(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + res, e);
-      }
-    }
-    return out;
+    return ReleasedSchemas.of("/schemas/old/state", name);
   }
 }

@@ -5,7 +5,6 @@ import io.voltspike.avro.FrameBlock;
 import io.voltspike.avro.SpikeEvent;
 import io.voltspike.avro.VoltageChunk;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
@@ -88,19 +87,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private OldSchemas() {}
 
     static java.util.List<Schema> of(String name) {
-      java.util.List<Schema> out = new java.util.ArrayList<>();
-      for (int v = 1; v < 100; v++) {
-        String res = "/schemas/old/" + name + ".v" + v + ".avsc";
-        try (InputStream in = AvroCodec.class.getResourceAsStream(res)) {
-          if (in == null) {
-            break;
-          }
-          out.add(new Schema.Parser().parse(in));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + res, e);
-        }
-      }
-      return out;
+      return io.voltspike.io.ReleasedSchemas.of("/schemas/old", name);
     }
   }
 }
