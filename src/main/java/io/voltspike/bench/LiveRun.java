@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * One live run through a real broker, as on a one-box rig: the streaming detector, a simulated rig
@@ -35,13 +36,29 @@ public final class LiveRun implements AutoCloseable {
   private final AtomicLong produced = new AtomicLong();
   private final AtomicReference<Throwable> rigFailure = new AtomicReference<>();
 
+  /**
+   * @param sendAll sends every chunk through the rig, reporting the count sent so far
+   */
   private LiveRun(
-      DetectorApp app, StreamStats stats, Replayer rig, SpikeFollower follower, Thread rigThread) {
+      DetectorApp app,
+      StreamStats stats,
+      Replayer rig,
+      SpikeFollower follower,
+      Consumer<LongConsumer> sendAll) {
     this.app = app;
     this.stats = stats;
     this.rig = rig;
     this.follower = follower;
-    this.rigThread = rigThread;
+    this.rigThread =
+        new Thread(
+            () -> {
+              try {
+                sendAll.accept(produced::set);
+              } catch (RuntimeException e) {
+                rigFailure.set(e);
+              }
+            },
+            "simulated-rig");
   }
 
   /**
@@ -77,27 +94,21 @@ public final class LiveRun implements AutoCloseable {
     try {
       rig = new Replayer(bootstrap, s.samplesTopic(), null);
       SpikeFollower follower = new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, null);
-      LiveRun[] self = new LiveRun[1];
       Replayer r = rig;
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  r.replay(
-                      session,
-                      recordings,
-                      CHUNK_SAMPLES,
-                      1.0,
-                      System.currentTimeMillis() * 1000,
-                      endOfSession,
-                      self[0].produced::set);
-                } catch (RuntimeException e) {
-                  self[0].rigFailure.set(e);
-                }
-              },
-              "simulated-rig");
-      self[0] = new LiveRun(app, stats, rig, follower, t);
-      return self[0];
+      return new LiveRun(
+          app,
+          stats,
+          rig,
+          follower,
+          sent ->
+              r.replay(
+                  session,
+                  recordings,
+                  CHUNK_SAMPLES,
+                  1.0,
+                  System.currentTimeMillis() * 1000,
+                  endOfSession,
+                  sent));
     } catch (RuntimeException e) {
       if (rig != null) {
         rig.close();

@@ -3,7 +3,6 @@ package io.voltspike.train;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,18 +29,9 @@ import java.util.Map;
  */
 public final class NativeCpuGuard {
   /** The variables set and their values, in the order they are set. */
-  public static final Map<String, String> CAPS =
-      orderedOf(List.of("DNNL_MAX_CPU_ISA"), List.of("AVX2"));
+  public static final Map<String, String> CAPS = Map.of("DNNL_MAX_CPU_ISA", "AVX2");
 
   private NativeCpuGuard() {}
-
-  private static Map<String, String> orderedOf(List<String> keys, List<String> values) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      m.put(keys.get(i), values.get(i));
-    }
-    return java.util.Collections.unmodifiableMap(m);
-  }
 
   /**
    * Sets each of {@link #CAPS} in the process environment unless it is already set; returns the

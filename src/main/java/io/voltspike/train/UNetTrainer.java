@@ -245,9 +245,8 @@ public final class UNetTrainer {
                 NDList pred = trainer.forward(new NDList(x));
                 NDArray loss = tc.getLossFunction().evaluate(new NDList(y), pred);
                 float value = loss.getFloat();
-                if (!Float.isFinite(value)) {
-                  throw diverged(value, epoch, b + 1, where(net, bx, size * CHANNELS * w));
-                }
+                int inputs = size * CHANNELS * w;
+                requireFinite(value, epoch, b + 1, () -> where(net, bx, inputs));
                 gc.backward(loss);
                 lossSum += value;
               }
@@ -280,15 +279,16 @@ public final class UNetTrainer {
     }
   }
 
-  /** Stops training at the first non-finite loss: nothing after it can be trusted. */
-  static void requireFinite(float loss, int epoch, int batch) {
-    if (!Float.isFinite(loss)) {
-      throw diverged(loss, epoch, batch, "");
+  /**
+   * Stops training at the first non-finite loss: nothing after it can be trusted. {@code where}
+   * (looked at only then) says where the NaN came from.
+   */
+  static void requireFinite(
+      float loss, int epoch, int batch, java.util.function.Supplier<String> where) {
+    if (Float.isFinite(loss)) {
+      return;
     }
-  }
-
-  static TrainingDivergedException diverged(float loss, int epoch, int batch, String where) {
-    return new TrainingDivergedException(
+    throw new TrainingDivergedException(
         String.format(
             Locale.ROOT,
             "training diverged: loss %s at epoch %d, batch %d%s; no model written (a lower"
@@ -296,7 +296,7 @@ public final class UNetTrainer {
             loss,
             epoch,
             batch,
-            where,
+            where.get(),
             NativeCpuGuard.capIsa()));
   }
 

@@ -199,11 +199,13 @@ class UNetTrainerTest {
 
   @Test
   void nonFiniteLossAndWeightsAreRefused() {
-    UNetTrainer.requireFinite(0.5f, 1, 1);
-    assertThrows(TrainingDivergedException.class, () -> UNetTrainer.requireFinite(Float.NaN, 1, 2));
+    UNetTrainer.requireFinite(0.5f, 1, 1, () -> "");
     assertThrows(
         TrainingDivergedException.class,
-        () -> UNetTrainer.requireFinite(Float.POSITIVE_INFINITY, 1, 2));
+        () -> UNetTrainer.requireFinite(Float.NaN, 1, 2, () -> ""));
+    assertThrows(
+        TrainingDivergedException.class,
+        () -> UNetTrainer.requireFinite(Float.POSITIVE_INFINITY, 1, 2, () -> ""));
     assertThrows(
         TrainingDivergedException.class,
         () ->
