@@ -54,7 +54,7 @@ public final class DetectorTopology {
         Serdes.ByteArray().deserializer(),
         s.framesTopic());
     t.addProcessor(
-        "frame-splitter", () -> new FrameSplitter(s.samplesTopic(), stats), "frames-source");
+        "frame-splitter", () -> new FrameSplitter(s.framesTopic(), stats), "frames-source");
     t.addSink(
         FrameSplitter.CHUNKS_SINK,
         s.samplesTopic(),

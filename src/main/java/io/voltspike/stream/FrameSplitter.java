@@ -17,11 +17,14 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
   public static final String CHUNKS_SINK = "frames-to-samples";
   private ProcessorContext<String, Object> context;
   private DeadLetters deadLetters;
-  private final String samplesTopic;
+  private final String framesTopic;
   private final StreamStats stats;
 
-  public FrameSplitter(String samplesTopic, StreamStats stats) {
-    this.samplesTopic = samplesTopic;
+  /**
+   * @param framesTopic the topic the blocks come from, named in dead letters
+   */
+  public FrameSplitter(String framesTopic, StreamStats stats) {
+    this.framesTopic = framesTopic;
     this.stats = stats;
   }
 
@@ -30,7 +33,7 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
     this.context = context;
     this.deadLetters =
         new DeadLetters(
-            context, Topics.FRAMES, DetectorProcessor.DEAD_LETTER_SINK + "-frames", stats);
+            context, framesTopic, DetectorProcessor.DEAD_LETTER_SINK + "-frames", stats);
   }
 
   @Override

@@ -374,9 +374,10 @@ public final class UNetTrainer {
         ModelMetadata.VALIDATION_F1,
         String.format(
             Locale.ROOT,
-            "%.4f (+-2 samples, full context, threshold %.3f: precision %.3f, recall %.3f,"
-                + " %.3f false positives/s)",
+            "%.4f (+-2 samples, full context, height floor %.1f robust sd, threshold %.3f:"
+                + " precision %.3f, recall %.3f, %.3f false positives/s)",
             best.f1(),
+            DetectorOptions.defaults().unet().minHeightSd(),
             threshold,
             best.precision(),
             best.recall(),
@@ -417,11 +418,12 @@ public final class UNetTrainer {
       java.util.stream.IntStream.rangeClosed(2, 39).mapToDouble(i -> i * 0.025).toArray();
 
   /**
-   * Runs the real detector (full context) on the validation traces once at the lowest threshold,
-   * then scores every candidate threshold (+-2 samples) and picks the one with the best F1 among
-   * those within the false-positive budget (the highest threshold when none is). One run suffices:
-   * a spike is a local maximum of the averaged probability above the threshold, so raising the
-   * threshold only drops spikes whose probability is below it.
+   * Runs the real detector (full context, default height floor, so the threshold chosen is the one
+   * the detector will run at) on the validation traces once at the lowest threshold, then scores
+   * every candidate threshold (+-2 samples) and picks the one with the best F1 among those within
+   * the false-positive budget (the highest threshold when none is). One run suffices: a spike is a
+   * local maximum of the averaged probability above the threshold, so raising the threshold only
+   * drops spikes whose probability is below it.
    */
   Validation validate(List<Recording> val, io.voltspike.model.WindowModel wm) {
     DetectorOptions o =

@@ -689,8 +689,10 @@ class DetectorTopologyTest {
       assertEquals(offline("threshold", rs[j].voltage()), got, name);
     }
     assertEquals(
-        List.of("undecodable"),
-        dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList()));
+        List.of("undecodable from " + Topics.FRAMES),
+        dead.readValuesToList().stream()
+            .map(d -> d.getReason() + " from " + d.getSourceTopic())
+            .collect(Collectors.toList()));
   }
 
   static SpikeEvent spike() {
