@@ -89,7 +89,8 @@ public final class LiveRun implements AutoCloseable {
             streamsProps,
             stateDir,
             4,
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60),
+            stats);
     Replayer rig = null;
     try {
       rig = new Replayer(bootstrap, s.samplesTopic(), null);

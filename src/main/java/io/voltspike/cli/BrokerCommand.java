@@ -29,9 +29,18 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Data directory (formatted when new). Default: ${DEFAULT-VALUE}.")
   Path data;
 
+  @Option(
+      names = "--stock-settings",
+      description =
+          "Leave every consumer-group and transaction setting at Kafka's default (a 6 s minimum"
+              + " session timeout, 10 s transaction abort checks), as on a cluster someone else"
+              + " runs. Default: false (settings for fast failover).")
+  boolean stockSettings;
+
   @Override
   public Integer call() throws Exception {
-    EmbeddedBroker broker = EmbeddedBroker.start(data, port);
+    EmbeddedBroker broker =
+        stockSettings ? EmbeddedBroker.startStock(data, port) : EmbeddedBroker.start(data, port);
     CountDownLatch done = new CountDownLatch(1);
     ShutdownSequence.register("latch", done::countDown);
     ShutdownSequence.register("embedded broker", broker);

@@ -7,6 +7,7 @@ import io.voltspike.stream.DetectorApp;
 import io.voltspike.stream.DetectorInfo;
 import io.voltspike.stream.DetectorTopology;
 import io.voltspike.stream.EmbeddedBroker;
+import io.voltspike.stream.GroupTimeouts;
 import io.voltspike.stream.StreamSettings;
 import io.voltspike.stream.StreamStats;
 import java.io.PrintWriter;
@@ -73,6 +74,12 @@ public final class RunCommand implements Callable<Integer> {
     p.put("bootstrap.servers", bootstrap);
     DetectorApp app;
     try {
+      GroupTimeouts timeouts =
+          GroupTimeouts.fit(
+              GroupTimeouts.BrokerLimits.describe(DetectorApp.adminProperties(p)), clientProps);
+      timeouts.applyTo(p);
+      out.println(timeouts.describe());
+      out.flush();
       app =
           DetectorApp.start(
               s,
@@ -80,7 +87,8 @@ public final class RunCommand implements Callable<Integer> {
               p,
               stream.stateDir,
               stream.partitions,
-              Duration.ofSeconds(60));
+              Duration.ofSeconds(60),
+              stats);
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -116,7 +124,13 @@ public final class RunCommand implements Callable<Integer> {
       out.println("kafka client settings: " + ClientSettings.describe(clientProps));
     }
     out.flush();
-    done.await();
+    // until a signal (the latch) or a failure the job does not retry
+    while (!done.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      String failure = app.failure();
+      if (failure != null) {
+        throw new IllegalStateException("the detector stopped: " + failure);
+      }
+    }
     return 0;
   }
 }

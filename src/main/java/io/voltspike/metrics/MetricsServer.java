@@ -96,6 +96,11 @@ public final class MetricsServer implements AutoCloseable {
     counter(r, "voltspike_windows_inferred", "Windows run through the network", stats.windows);
     counter(r, "voltspike_inference_batches", "ONNX Runtime calls", stats.batches);
     counter(r, "voltspike_spikes_emitted", "Spike events published", stats.spikes);
+    counter(
+        r,
+        "voltspike_stream_thread_replacements",
+        "Stream threads replaced after a retriable Kafka error (a non-retriable one stops the job)",
+        stats.threadReplacements);
     labelled(
         r,
         "voltspike_bad_records",

@@ -46,6 +46,19 @@ public final class EmbeddedBroker implements AutoCloseable {
    *     data directory may reuse both ports, as a real broker would)
    */
   public static EmbeddedBroker start(Path dataDir, int port, int controllerPort) {
+    return start(dataDir, port, controllerPort, false);
+  }
+
+  /**
+   * A broker whose consumer-group and transaction settings are all Kafka's defaults (replication
+   * factors of one aside, a single node needs them): what a cluster someone else runs looks like to
+   * the detector, {@code group.min.session.timeout.ms} of 6 s included.
+   */
+  public static EmbeddedBroker startStock(Path dataDir, int port) {
+    return start(dataDir, port, 0, true);
+  }
+
+  private static EmbeddedBroker start(Path dataDir, int port, int controllerPort, boolean stock) {
     try {
       Files.createDirectories(dataDir);
       int p = port > 0 ? port : freePort();
@@ -62,14 +75,16 @@ public final class EmbeddedBroker implements AutoCloseable {
       props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
       props.put("log.dirs", dataDir.toAbsolutePath().toString());
       props.put("offsets.topic.replication.factor", "1");
-      props.put("offsets.topic.num.partitions", "4");
       props.put("transaction.state.log.replication.factor", "1");
       props.put("transaction.state.log.min.isr", "1");
-      props.put("transaction.state.log.num.partitions", "4");
-      props.put("group.initial.rebalance.delay.ms", "0");
-      props.put("group.min.session.timeout.ms", "1000"); // the detector's 3 s session timeout
-      // a dead instance's transaction is aborted within 0.5 s of its 3 s timeout (failover)
-      props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
+      if (!stock) {
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("group.min.session.timeout.ms", "1000"); // the detector's 3 s session timeout
+        // a dead instance's transaction is aborted within 0.5 s of its 3 s timeout (failover)
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
+      }
       props.put("num.partitions", "4");
       props.put("auto.create.topics.enable", "false");
       props.put("log.flush.interval.messages", "1000000");

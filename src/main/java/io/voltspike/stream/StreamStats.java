@@ -25,6 +25,9 @@ public final class StreamStats {
   /** Samples clamped as artefacts by the feature extractors ({@code MAX_ABS_Z}). */
   public final LongAdder clampedSamples = new LongAdder();
 
+  /** Stream threads replaced after a retriable error (see {@link DetectorApp}). */
+  public final LongAdder threadReplacements = new LongAdder();
+
   public final LongAdder sessionsEnded = new LongAdder();
   public final LongAdder sessionsExpired = new LongAdder();
   public final AtomicLong lastBatchSize = new AtomicLong();

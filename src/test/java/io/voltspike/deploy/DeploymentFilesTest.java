@@ -77,6 +77,18 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theBrokerAllowsTheDetectorsFastFailover() {
+    JsonNode env = services.path("kafka").path("environment");
+    int minSession = env.path("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS").asInt(6000);
+    assertTrue(
+        minSession <= io.voltspike.stream.GroupTimeouts.PREFERRED_SESSION_MS,
+        "group.min.session.timeout.ms " + minSession + " refuses the detector's session timeout");
+    int abortCheck =
+        env.path("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS").asInt(10000);
+    assertTrue(abortCheck <= 1000, "transaction abort check every " + abortCheck + " ms");
+  }
+
+  @Test
   void topicCreationMatchesTheDetectorsTopics() {
     String script = String.join("\n", list(services.path("kafka-init").path("command")));
     Matcher m = Pattern.compile("for t in ([^;]+);").matcher(script);

@@ -67,13 +67,18 @@ class StreamParityIT {
   }
 
   static Map<String, List<Long>> offline(List<Recording> recs) {
+    return offline(recs, DETECTORS);
+  }
+
+  /** Each recording's spikes from the offline detector, at its polarity, by recording name. */
+  static Map<String, List<Long>> offline(List<Recording> recs, Detectors detectors) {
     Map<String, List<Long>> out = new TreeMap<>();
     for (Recording r : recs) {
       DetectorOptions o =
           DetectorOptions.defaults().withPeakSign(PeakSign.parse(r.metadata().get("peak_sign")));
       out.put(
           r.name(),
-          OfflineDetection.run(DETECTORS.create("unet", o), r.voltage()).stream()
+          OfflineDetection.run(detectors.create("unet", o), r.voltage()).stream()
               .map(Spike::sample)
               .collect(Collectors.toList()));
     }
