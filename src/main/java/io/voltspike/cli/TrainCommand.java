@@ -118,14 +118,25 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--output",
-      defaultValue = "models/voltspike-unet.onnx",
-      description = "The ONNX file to write. Default: ${DEFAULT-VALUE}.")
+      defaultValue = "target/trained/voltspike-unet.onnx",
+      description =
+          "The ONNX file to write; an existing file is replaced only with --overwrite (the shipped"
+              + " models in models/ are never written by default). Default: ${DEFAULT-VALUE}.")
   Path output;
+
+  @Option(
+      names = "--overwrite",
+      description = "Replace the --output file if it exists. Default: false.")
+  boolean overwrite;
 
   @Override
   public Integer call() throws Exception {
     UNetSpec arch = UNetSpec.parse(architecture, FeatureConfig.CHANNELS.length, 100);
     PrintWriter out = spec.commandLine().getOut();
+    if (java.nio.file.Files.exists(output) && !overwrite) {
+      throw new IllegalArgumentException(
+          output + " exists: choose another --output, or add --overwrite to replace it");
+    }
     try {
       return TrainRunner.run(this, arch, out);
     } catch (NoClassDefFoundError e) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       SpikesCommand.class,
       BrokerCommand.class,
+      ReferenceCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class VoltSpikeCommand implements Runnable {

@@ -44,10 +44,16 @@ public final class MetricsServer implements AutoCloseable {
   private final StreamStats stats;
   private final Histogram latency;
   private KafkaStreamsMetrics streamsMetrics;
+  private final java.util.concurrent.atomic.AtomicReference<KafkaStreams> streams;
   private ScheduledExecutorService refresher;
 
   private MetricsServer(
-      HTTPServer server, PrometheusRegistry registry, StreamStats stats, Histogram latency) {
+      HTTPServer server,
+      PrometheusRegistry registry,
+      StreamStats stats,
+      Histogram latency,
+      java.util.concurrent.atomic.AtomicReference<KafkaStreams> streams) {
+    this.streams = streams;
     this.server = server;
     this.registry = registry;
     this.stats = stats;
@@ -183,12 +189,29 @@ public final class MetricsServer implements AutoCloseable {
             lat.labelValues(EMITTED).observe(Math.max(0, micros) / 1e6);
           }
         });
+    java.util.concurrent.atomic.AtomicReference<KafkaStreams> bound =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    GaugeWithCallback.builder()
+        .name("voltspike_consumer_lag_records")
+        .help("Records of the input topics not yet consumed by this instance, per topic")
+        .labelNames("topic")
+        .callback(
+            cb -> {
+              KafkaStreams ks = bound.get();
+              if (ks != null) {
+                for (Map.Entry<String, Double> e : lagByTopic(ks.metrics()).entrySet()) {
+                  cb.call(e.getValue(), e.getKey());
+                }
+              }
+            })
+        .register(r);
     try {
       return new MetricsServer(
           HTTPServer.builder().hostname(bindAddress).port(port).registry(r).buildAndStart(),
           r,
           stats,
-          latency);
+          latency,
+          bound);
     } catch (IOException e) {
       stats.observer(null);
       throw new UncheckedIOException(
@@ -213,17 +236,12 @@ public final class MetricsServer implements AutoCloseable {
             });
     streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), refresher, Duration.ofSeconds(5));
     streamsMetrics.bindTo(micrometer);
-    GaugeWithCallback.builder()
-        .name("voltspike_consumer_lag_records")
-        .help("Records of the input topics not yet consumed by this instance, per topic")
-        .labelNames("topic")
-        .callback(
-            cb -> {
-              for (Map.Entry<String, Double> e : lagByTopic(streams.metrics()).entrySet()) {
-                cb.call(e.getValue(), e.getKey());
-              }
-            })
-        .register(registry);
+    this.streams.set(streams);
+  }
+
+  /** What a scrape of this endpoint returns now (the reference lists the metrics from it). */
+  public io.prometheus.metrics.model.snapshots.MetricSnapshots scrape() {
+    return registry.scrape();
   }
 
   /**

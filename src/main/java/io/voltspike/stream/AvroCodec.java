@@ -40,18 +40,18 @@ public final class AvroCodec<T extends SpecificRecord> {
   /** Decodes, or explains why not (wrong marker, unknown fingerprint, truncated datum). */
   public T decode(byte[] bytes) throws BadRecordException {
     if (bytes == null || bytes.length == 0) {
-      throw new BadRecordException("undecodable", "empty value");
+      throw new BadRecordException(DeadLetterReason.UNDECODABLE, "empty value");
     }
     try {
       return codec.decode(bytes);
     } catch (MissingSchemaException e) {
       throw new BadRecordException(
-          "unknown_schema", "unknown schema fingerprint: " + e.getMessage());
+          DeadLetterReason.UNKNOWN_SCHEMA, "unknown schema fingerprint: " + e.getMessage());
     } catch (BadHeaderException e) {
       throw new BadRecordException(
-          "undecodable", "not Avro single-object encoded: " + e.getMessage());
+          DeadLetterReason.UNDECODABLE, "not Avro single-object encoded: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
-      throw new BadRecordException("undecodable", "corrupt Avro datum: " + e);
+      throw new BadRecordException(DeadLetterReason.UNDECODABLE, "corrupt Avro datum: " + e);
     }
   }
 }

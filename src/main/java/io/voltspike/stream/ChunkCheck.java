@@ -15,17 +15,19 @@ final class ChunkCheck {
   static VoltageChunk validate(Record<String, byte[]> record) throws BadRecordException {
     String key = record.key();
     if (key == null || key.isEmpty()) {
-      throw new BadRecordException("missing_key", "records must be keyed by neuron id");
+      throw new BadRecordException(
+          DeadLetterReason.MISSING_KEY, "records must be keyed by neuron id");
     }
     VoltageChunk chunk = ChunkDecoder.decode(record.value());
     if (!key.equals(chunk.getNeuron())) {
       throw new BadRecordException(
-          "key_mismatch",
+          DeadLetterReason.KEY_MISMATCH,
           "record key '" + key + "' is not the chunk's neuron '" + chunk.getNeuron() + "'");
     }
     double rate = chunk.getSampleRateHz();
     if (!(rate > 0) || !Double.isFinite(rate)) {
-      throw new BadRecordException("bad_rate", "sample_rate_hz must be > 0, was " + rate);
+      throw new BadRecordException(
+          DeadLetterReason.BAD_RATE, "sample_rate_hz must be > 0, was " + rate);
     }
     return chunk;
   }

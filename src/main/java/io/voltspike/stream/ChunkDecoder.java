@@ -34,13 +34,13 @@ public final class ChunkDecoder {
     try {
       n = JSON.readTree(value);
     } catch (IOException e) {
-      throw new BadRecordException("undecodable", "invalid JSON: " + e.getMessage());
+      throw new BadRecordException(DeadLetterReason.UNDECODABLE, "invalid JSON: " + e.getMessage());
     }
     try {
       List<Float> samples = new ArrayList<>();
       JsonNode arr = required(n, "samples");
       if (!arr.isArray()) {
-        throw new BadRecordException("wrong_schema", "samples must be an array");
+        throw new BadRecordException(DeadLetterReason.WRONG_SCHEMA, "samples must be an array");
       }
       for (JsonNode s : arr) {
         if (s.isNull()) {
@@ -48,7 +48,8 @@ public final class ChunkDecoder {
         } else if (s.isNumber()) {
           samples.add(s.floatValue());
         } else {
-          throw new BadRecordException("wrong_schema", "sample is not a number: " + s);
+          throw new BadRecordException(
+              DeadLetterReason.WRONG_SCHEMA, "sample is not a number: " + s);
         }
       }
       return VoltageChunk.newBuilder()
@@ -61,14 +62,15 @@ public final class ChunkDecoder {
           .setEndOfSession(n.path("end_of_session").asBoolean(false))
           .build();
     } catch (RuntimeException e) {
-      throw new BadRecordException("wrong_schema", "JSON chunk: " + e.getMessage());
+      throw new BadRecordException(DeadLetterReason.WRONG_SCHEMA, "JSON chunk: " + e.getMessage());
     }
   }
 
   private static JsonNode required(JsonNode n, String f) throws BadRecordException {
     JsonNode v = n.get(f);
     if (v == null || v.isNull()) {
-      throw new BadRecordException("wrong_schema", "JSON chunk lacks field '" + f + "'");
+      throw new BadRecordException(
+          DeadLetterReason.WRONG_SCHEMA, "JSON chunk lacks field '" + f + "'");
     }
     return v;
   }
@@ -76,7 +78,7 @@ public final class ChunkDecoder {
   private static String text(JsonNode n, String f) throws BadRecordException {
     JsonNode v = required(n, f);
     if (!v.isTextual()) {
-      throw new BadRecordException("wrong_schema", "'" + f + "' must be a string");
+      throw new BadRecordException(DeadLetterReason.WRONG_SCHEMA, "'" + f + "' must be a string");
     }
     return v.asText();
   }
@@ -84,7 +86,7 @@ public final class ChunkDecoder {
   private static Number number(JsonNode n, String f) throws BadRecordException {
     JsonNode v = required(n, f);
     if (!v.isNumber()) {
-      throw new BadRecordException("wrong_schema", "'" + f + "' must be a number");
+      throw new BadRecordException(DeadLetterReason.WRONG_SCHEMA, "'" + f + "' must be a number");
     }
     return v.numberValue();
   }

@@ -33,13 +33,13 @@ final class DeadLetters {
   }
 
   /** Dead-letters a record: counted under {@code reason}, its bytes kept. */
-  void record(Record<String, byte[]> record, String reason, String detail) {
+  void record(Record<String, byte[]> record, DeadLetterReason reason, String detail) {
     stats.bad(reason);
     forward(record.key(), reason, detail, record.value());
   }
 
   /** Forwards a dead letter (already counted by the caller), keyed by {@code key}. */
-  void forward(String key, String reason, String detail, byte[] raw) {
+  void forward(String key, DeadLetterReason reason, String detail, byte[] raw) {
     // in a punctuator there is no record: metadata is absent or has no topic
     RecordMetadata m = context.recordMetadata().filter(x -> x.topic() != null).orElse(null);
     DeadLetter d =
@@ -47,7 +47,7 @@ final class DeadLetters {
             .setSourceTopic(m == null ? defaultTopic : m.topic())
             .setPartition(m == null ? -1 : m.partition())
             .setOffset(m == null ? -1 : m.offset())
-            .setReason(reason)
+            .setReason(reason.code())
             .setDetail(detail == null ? "" : detail)
             .setRaw(raw == null ? null : ByteBuffer.wrap(raw))
             .build();

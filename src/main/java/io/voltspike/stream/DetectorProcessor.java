@@ -89,12 +89,13 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       return;
     }
     if (ChunkCheck.allMissing(chunk)) {
-      deadLetters.record(record, "nan_only", "every sample is NaN or infinite; treated as missing");
+      deadLetters.record(
+          record, DeadLetterReason.NAN_ONLY, "every sample is NaN or infinite; treated as missing");
     }
     if (s == null) {
       deadLetters.record(
           record,
-          "after_end",
+          DeadLetterReason.AFTER_END,
           "session '"
               + chunk.getSession()
               + "' of "
@@ -115,7 +116,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     try {
       a = s.accept(chunk);
     } catch (BadRecordException e) {
-      LongAdder replayed = stats.alreadyProcessed.get(e.reason());
+      LongAdder replayed = stats.alreadyProcessed.get(e.reason().code());
       if (replayed != null) {
         replayed.increment(); // nothing new: a replay after recovery, or a duplicate
       } else {
@@ -125,7 +126,7 @@ public final class DetectorProcessor implements Processor<String, byte[], String
     } catch (RuntimeException e) {
       // A detector that throws on this record would throw again on every retry and wedge the
       // stream thread: the record is dead-lettered and the unit starts afresh on its next chunk.
-      deadLetters.record(record, "processing_error", ChunkCheck.describe(e));
+      deadLetters.record(record, DeadLetterReason.PROCESSING_ERROR, ChunkCheck.describe(e));
       forget(unit);
       return false;
     }
@@ -162,19 +163,19 @@ public final class DetectorProcessor implements Processor<String, byte[], String
 
   /** A unit whose stored state was dropped: said in a dead letter, counted. */
   private void stateUnreadable(String unit, RuntimeException e) {
-    stats.bad("state_unreadable");
+    stats.bad(DeadLetterReason.STATE_UNREADABLE);
     deadLetters.forward(
         NeuronStore.neuronOf(unit),
-        "state_unreadable",
+        DeadLetterReason.STATE_UNREADABLE,
         ChunkCheck.describe(e) + "; the unit starts afresh",
         null);
   }
 
   /** A unit whose windows the model could not run, even alone: dead-lettered and forgotten. */
   private void inferenceFailed(String unit, RuntimeException e) {
-    stats.bad("inference_error");
+    stats.bad(DeadLetterReason.INFERENCE_ERROR);
     deadLetters.forward(
-        NeuronStore.neuronOf(unit), "inference_error", ChunkCheck.describe(e), null);
+        NeuronStore.neuronOf(unit), DeadLetterReason.INFERENCE_ERROR, ChunkCheck.describe(e), null);
     forget(unit);
   }
 

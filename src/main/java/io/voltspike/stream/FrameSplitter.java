@@ -50,7 +50,7 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
     if (n == 0 || total % n != 0) {
       deadLetter(
           record,
-          "wrong_shape",
+          DeadLetterReason.WRONG_SHAPE,
           total + " samples are not a whole number of frames of " + n + " neurons");
       return;
     }
@@ -77,7 +77,7 @@ public final class FrameSplitter implements Processor<String, byte[], String, Ob
     }
   }
 
-  private void deadLetter(Record<String, byte[]> record, String reason, String detail) {
+  private void deadLetter(Record<String, byte[]> record, DeadLetterReason reason, String detail) {
     deadLetters.record(record, reason, detail);
   }
 }

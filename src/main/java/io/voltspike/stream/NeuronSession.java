@@ -83,22 +83,23 @@ public final class NeuronSession {
       originUs = c.getAcquiredAtUs() - Math.round(c.getFirstSample() * 1e6 / sampleRateHz);
     }
     if (ended) {
-      throw new BadRecordException("after_end", "chunk after end_of_session for " + c.getNeuron());
+      throw new BadRecordException(
+          DeadLetterReason.AFTER_END, "chunk after end_of_session for " + c.getNeuron());
     }
     if (c.getSampleRateHz() != sampleRateHz) {
       throw new BadRecordException(
-          "rate_change",
+          DeadLetterReason.RATE_CHANGE,
           "sample rate changed from " + sampleRateHz + " to " + c.getSampleRateHz() + " Hz");
     }
     if (samples.isEmpty() && !c.getEndOfSession()) {
-      throw new BadRecordException("empty", "chunk has no samples");
+      throw new BadRecordException(DeadLetterReason.EMPTY, "chunk has no samples");
     }
     long first = c.getFirstSample();
     long end = first + samples.size();
     if (end <= nextSample && !(samples.isEmpty() && c.getEndOfSession())) {
       boolean duplicate = end == nextSample;
       throw new BadRecordException(
-          duplicate ? "duplicate" : "out_of_order",
+          duplicate ? DeadLetterReason.DUPLICATE : DeadLetterReason.OUT_OF_ORDER,
           "samples "
               + first
               + ".."

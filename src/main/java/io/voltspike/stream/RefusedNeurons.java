@@ -26,7 +26,7 @@ final class RefusedNeurons {
     if (refused.isEmpty() || !refused.containsKey(key(neuron, chunk))) {
       return false;
     }
-    stats.bad("refused_neuron");
+    stats.bad(DeadLetterReason.REFUSED_NEURON);
     return true;
   }
 
@@ -35,11 +35,13 @@ final class RefusedNeurons {
     refused.put(key(record.key(), chunk), e.getMessage());
     if (e instanceof UnsupportedRateException) {
       deadLetters.record(
-          record, "unsupported_rate", e.getMessage() + "; later chunks are counted only");
+          record,
+          DeadLetterReason.UNSUPPORTED_RATE,
+          e.getMessage() + "; later chunks are counted only");
     } else {
       deadLetters.record(
           record,
-          "detector_error",
+          DeadLetterReason.DETECTOR_ERROR,
           "cannot create a detector: " + e.getMessage() + "; later chunks are counted only");
     }
   }

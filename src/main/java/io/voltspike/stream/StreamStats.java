@@ -37,25 +37,10 @@ public final class StreamStats {
    * exists before its first bad record (dashboards and alerts see 0, not "no data").
    */
   public static final List<String> BAD_RECORD_REASONS =
-      List.of(
-          "undecodable",
-          "unknown_schema",
-          "wrong_schema",
-          "missing_key",
-          "key_mismatch",
-          "bad_rate",
-          "nan_only",
-          "rate_change",
-          "after_end",
-          "wrong_shape",
-          "empty",
-          "overlap_trimmed",
-          "unsupported_rate",
-          "refused_neuron",
-          "processing_error",
-          "inference_error",
-          "detector_error",
-          "state_unreadable");
+      java.util.Arrays.stream(DeadLetterReason.values())
+          .filter(r -> r.outcome() != DeadLetterReason.Outcome.SKIPPED)
+          .map(DeadLetterReason::code)
+          .toList();
 
   public final Map<String, LongAdder> badRecords = new ConcurrentHashMap<>();
 
@@ -66,7 +51,11 @@ public final class StreamStats {
    */
   public final Map<String, LongAdder> alreadyProcessed =
       new ConcurrentHashMap<>(
-          Map.of("duplicate", new LongAdder(), "out_of_order", new LongAdder()));
+          Map.of(
+              DeadLetterReason.DUPLICATE.code(),
+              new LongAdder(),
+              DeadLetterReason.OUT_OF_ORDER.code(),
+              new LongAdder()));
 
   public final Map<String, LongAdder> neuronSpikes = new ConcurrentHashMap<>();
 
@@ -89,13 +78,13 @@ public final class StreamStats {
     observer = o;
   }
 
-  public void bad(String reason) {
-    badRecords.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  public void bad(DeadLetterReason reason) {
+    badRecords.computeIfAbsent(reason.code(), r -> new LongAdder()).increment();
   }
 
   /** Records dead-lettered or repaired for {@code reason} so far. */
-  public long badCount(String reason) {
-    LongAdder a = badRecords.get(reason);
+  public long badCount(DeadLetterReason reason) {
+    LongAdder a = badRecords.get(reason.code());
     return a == null ? 0 : a.sum();
   }
 
@@ -114,7 +103,7 @@ public final class StreamStats {
       gapSamples.add(a.gap());
     }
     if (a.trimmed() > 0) {
-      bad("overlap_trimmed");
+      bad(DeadLetterReason.OVERLAP_TRIMMED);
     }
   }
 

@@ -84,7 +84,7 @@ class MetricsServerTest {
     StreamStats a = new StreamStats();
     StreamStats b = new StreamStats();
     a.samples.add(7);
-    a.bad("nan_only");
+    a.bad(io.voltspike.stream.DeadLetterReason.NAN_ONLY);
     DetectorInfo info = new DetectorInfo("unet", "v", "cpu", 20, 10);
     try (MetricsServer ma = MetricsServer.start("127.0.0.1", 0, info, false, a);
         MetricsServer mb = MetricsServer.start("127.0.0.1", 0, info, false, b)) {

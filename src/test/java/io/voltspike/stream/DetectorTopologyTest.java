@@ -184,7 +184,7 @@ class DetectorTopologyTest {
     assertEquals(1, letters.size(), "dead-lettered once: " + letters);
     assertEquals("unsupported_rate", letters.get(0).getReason());
     assertTrue(letters.get(0).getDetail().contains("valid rates are 300-5000 Hz"));
-    assertEquals(bad.size() - 1, stats.badCount("refused_neuron"));
+    assertEquals(bad.size() - 1, stats.badCount(DeadLetterReason.REFUSED_NEURON));
     assertEquals(offline("unet", r.voltage()), spikesOf("n1"));
   }
 
@@ -268,7 +268,7 @@ class DetectorTopologyTest {
       assertTrue(
           all.stream().anyMatch(e -> e.getNeuron().equals("n2") && e.getSample() > 6000),
           "the poisoned neuron goes on after its bad record");
-      assertEquals(1, stats.badCount("processing_error"), "counted");
+      assertEquals(1, stats.badCount(DeadLetterReason.PROCESSING_ERROR), "counted");
     }
   }
 
@@ -527,7 +527,7 @@ class DetectorTopologyTest {
     assertEquals(1, letters.size(), letters.toString());
     assertEquals("state_unreadable", letters.get(0).getReason());
     assertTrue(letters.get(0).getDetail().contains("the unit starts afresh"));
-    assertEquals(1, stats.badCount("state_unreadable"));
+    assertEquals(1, stats.badCount(DeadLetterReason.STATE_UNREADABLE));
     List<Long> got =
         spikes.readValuesToList().stream().map(SpikeEvent::getSample).collect(Collectors.toList());
     assertEquals(offline("threshold", r.voltage()), got);
