@@ -36,7 +36,7 @@ public final class DetectCommand implements Callable<Integer> {
 
   @Option(
       names = "--detector",
-      description = "Detector: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
+      description = "Detector: unet, matched, threshold or volpy. Default: ${DEFAULT-VALUE}.")
   String detector;
 
   @Option(names = "--output", required = true, description = "Output directory.")

@@ -39,7 +39,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--detector",
       split = ",",
       description =
-          "Detector(s), comma-separated: unet, threshold, volpy. Default: ${DEFAULT-VALUE}.")
+          "Detector(s), comma-separated: unet, matched, threshold, volpy. Default: ${DEFAULT-VALUE}.")
   List<String> detectors;
 
   @Option(

@@ -93,7 +93,8 @@ public final class StreamMixin {
 
   @Option(
       names = "--detector",
-      description = "Detector the job runs: unet, threshold or volpy. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Detector the job runs: unet, matched, threshold or volpy. Default: ${DEFAULT-VALUE}.")
   String detector;
 
   public StreamSettings settings(DetectorOptions base, PeakSign sign) {

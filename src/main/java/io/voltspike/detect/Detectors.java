@@ -25,6 +25,7 @@ public final class Detectors {
     this.models = models;
     factories.put(ThresholdDetector.NAME, ThresholdDetector::new);
     factories.put(VolPyDetector.NAME, VolPyDetector::new);
+    factories.put(MatchedDetector.NAME, MatchedDetector::new);
     factories.put(UNetDetector.NAME, this::unet);
   }
 

@@ -17,7 +17,7 @@ import io.voltspike.model.WindowModel;
  * anything pending, so callers need not know which kind they hold.
  */
 public interface SpikeDetector {
-  /** The detector's registry name (threshold, volpy, unet...). */
+  /** The detector's registry name (unet, matched, threshold, volpy...). */
   String name();
 
   /** Index the next pushed sample will get. */

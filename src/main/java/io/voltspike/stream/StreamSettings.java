@@ -9,7 +9,7 @@ import java.util.Properties;
  * @param samplesTopic input: VoltageChunk records keyed by neuron
  * @param spikesTopic output: SpikeEvent records keyed by neuron
  * @param deadLetterTopic output: DeadLetter records
- * @param detector detector name (unet, threshold, volpy)
+ * @param detector detector name (unet, matched, threshold, volpy)
  * @param options detector options (the sample rate is taken from each neuron's chunks)
  * @param batchWaitMs longest a cut window waits for the batched inference
  * @param detectorVersion stamped on every spike event

@@ -34,7 +34,7 @@ class DetectorContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"threshold", "volpy"})
+  @ValueSource(strings = {"threshold", "volpy", "matched"})
   void findsClearSpikes(String name) {
     SyntheticTraces t = SyntheticTraces.make(30000, 12, 1, 11);
     List<Spike> s = OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.POS)), t.trace);
@@ -43,13 +43,13 @@ class DetectorContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"threshold", "volpy"})
+  @ValueSource(strings = {"threshold", "volpy", "matched"})
   void negativePolarity(String name) {
     SyntheticTraces t = SyntheticTraces.make(30000, 12, -1, 12);
     Counts neg =
         score(t, OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.NEG)), t.trace));
     assertTrue(neg.f1() > 0.95, name + " F1 " + neg.f1());
-    if (name.equals("threshold")) {
+    if (!name.equals("volpy")) {
       Counts both =
           score(t, OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.BOTH)), t.trace));
       assertTrue(both.f1() > 0.9, "both: F1 " + both.f1());
@@ -57,7 +57,7 @@ class DetectorContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"threshold", "volpy"})
+  @ValueSource(strings = {"threshold", "volpy", "matched"})
   void chunkingDoesNotChangeSpikes(String name) {
     SyntheticTraces t = SyntheticTraces.make(15000, 6, 1, 13);
     List<Spike> whole = OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.POS)), t.trace);
@@ -70,7 +70,7 @@ class DetectorContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"threshold", "volpy"})
+  @ValueSource(strings = {"threshold", "volpy", "matched"})
   void snapshotRestoreMidStreamGivesTheSameSpikes(String name) {
     SyntheticTraces t = SyntheticTraces.make(15000, 6, 1, 14);
     List<Spike> ref = OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.POS)), t.trace);
@@ -93,7 +93,7 @@ class DetectorContractTest {
     for (int i = 5000; i < 5100; i++) {
       t.trace[i] = Float.NaN;
     }
-    for (String name : List.of("threshold", "volpy")) {
+    for (String name : List.of("threshold", "volpy", "matched")) {
       List<Spike> s = OfflineDetection.run(DETECTORS.create(name, opts(PeakSign.POS)), t.trace);
       for (Spike sp : s) {
         assertTrue(sp.sample() < 5000 || sp.sample() >= 5100, name + " spike in NaN run " + sp);
@@ -109,6 +109,7 @@ class DetectorContractTest {
             IllegalArgumentException.class,
             () -> DETECTORS.create("nope", DetectorOptions.defaults()));
     assertTrue(e.getMessage().contains("threshold") && e.getMessage().contains("volpy"));
+    assertTrue(e.getMessage().contains("matched"), e.getMessage());
   }
 
   @Test

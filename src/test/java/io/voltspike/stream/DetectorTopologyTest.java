@@ -112,7 +112,7 @@ class DetectorTopologyTest {
 
   @Test
   void streamGivesTheOfflineSpikes() {
-    for (String det : new String[] {"unet", "threshold"}) {
+    for (String det : new String[] {"unet", "threshold", "matched"}) {
       start(det);
       Recording r = trace(31);
       long t0 = 1_700_000_000_000_000L;
@@ -137,7 +137,15 @@ class DetectorTopologyTest {
 
   @Test
   void streamGivesTheOfflineSpikesAtOtherFrameRates() {
-    for (double rate : new double[] {500, 2000}) {
+    for (String det : new String[] {"unet", "matched"}) {
+      for (double rate : new double[] {500, 2000}) {
+        streamEqualsOfflineAt(det, rate);
+      }
+    }
+  }
+
+  void streamEqualsOfflineAt(String det, double rate) {
+    {
       Recording r =
           NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, -1, 20, rate), 33);
       DetectorOptions o =
@@ -145,17 +153,17 @@ class DetectorTopologyTest {
               .withPeakSign(io.voltspike.detect.PeakSign.NEG)
               .withSampleRate(rate);
       List<Long> expected =
-          OfflineDetection.run(detectors.create("unet", o), r.voltage()).stream()
+          OfflineDetection.run(detectors.create(det, o), r.voltage()).stream()
               .map(Spike::sample)
               .collect(Collectors.toList());
-      start("unet", DetectorOptions.defaults().withPeakSign(io.voltspike.detect.PeakSign.NEG));
+      start(det, DetectorOptions.defaults().withPeakSign(io.voltspike.detect.PeakSign.NEG));
       long t0 = 1_700_000_000_000_000L;
       int chunk = (int) (rate / 100); // 10 ms
       for (VoltageChunk c : ChunkSplitter.split("s1", "n1", r.voltage(), rate, chunk, t0, true)) {
         send("n1", c);
       }
       List<SpikeEvent> events = spikes.readValuesToList();
-      assertTrue(expected.size() > 10, rate + " Hz: " + expected.size());
+      assertTrue(expected.size() > 10, det + " at " + rate + " Hz: " + expected.size());
       assertEquals(
           expected, events.stream().map(SpikeEvent::getSample).collect(Collectors.toList()));
       SpikeEvent e = events.get(3);

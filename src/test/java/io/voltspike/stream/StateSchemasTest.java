@@ -49,15 +49,18 @@ class StateSchemasTest {
 
   /** Every top-level state schema, by the name of its files. */
   static final Map<String, Schema> STATES =
-      Map.of(
-          "NeuronState", NeuronState.getClassSchema(),
-          "PublishedMark", io.voltspike.avro.state.PublishedMark.getClassSchema(),
-          "SessionEnd", io.voltspike.avro.state.SessionEnd.getClassSchema(),
-          "FeatureState", io.voltspike.avro.state.FeatureState.getClassSchema(),
-          "UNetState", io.voltspike.avro.state.UNetState.getClassSchema(),
-          "ThresholdState", io.voltspike.avro.state.ThresholdState.getClassSchema(),
-          "VolPyState", io.voltspike.avro.state.VolPyState.getClassSchema(),
-          "ResamplingState", io.voltspike.avro.state.ResamplingState.getClassSchema());
+      Map.ofEntries(
+          Map.entry("NeuronState", NeuronState.getClassSchema()),
+          Map.entry("PublishedMark", io.voltspike.avro.state.PublishedMark.getClassSchema()),
+          Map.entry("SessionEnd", io.voltspike.avro.state.SessionEnd.getClassSchema()),
+          Map.entry("FeatureState", io.voltspike.avro.state.FeatureState.getClassSchema()),
+          Map.entry("UNetState", io.voltspike.avro.state.UNetState.getClassSchema()),
+          Map.entry("ThresholdState", io.voltspike.avro.state.ThresholdState.getClassSchema()),
+          Map.entry("VolPyState", io.voltspike.avro.state.VolPyState.getClassSchema()),
+          Map.entry("ResamplingState", io.voltspike.avro.state.ResamplingState.getClassSchema()),
+          Map.entry("MatchedState", io.voltspike.avro.state.MatchedState.getClassSchema()),
+          Map.entry("EvidenceState", io.voltspike.avro.state.EvidenceState.getClassSchema()),
+          Map.entry("WhitenerState", io.voltspike.avro.state.WhitenerState.getClassSchema()));
 
   @Test
   void everyStateSchemaIsReleasedAndReadsEveryReleasedVersion() {
@@ -86,7 +89,7 @@ class StateSchemasTest {
 
   /** The detectors whose stored examples are checked: name, sample rate. */
   static final String[][] EXAMPLES = {
-    {"unet", "1000"}, {"threshold", "1000"}, {"volpy", "1000"}, {"unet", "500"}
+    {"unet", "1000"}, {"threshold", "1000"}, {"volpy", "1000"}, {"unet", "500"}, {"matched", "1000"}
   };
 
   static Recording trace(double rateHz) {
@@ -163,7 +166,7 @@ class StateSchemasTest {
   }
 
   @ParameterizedTest(name = "{0} at {1} Hz")
-  @CsvSource({"unet, 1000", "threshold, 1000", "volpy, 1000", "unet, 500"})
+  @CsvSource({"unet, 1000", "threshold, 1000", "volpy, 1000", "unet, 500", "matched, 1000"})
   void aStoredStateOfTheReleasedVersionContinuesToTheUninterruptedSpikes(
       String detector, double rateHz) throws Exception {
     Recording r = trace(rateHz);

@@ -1,0 +1,131 @@
+package io.voltspike.detect;
+
+import io.voltspike.avro.state.MatchedState;
+import io.voltspike.io.StateCodec;
+import io.voltspike.signal.FeatureExtractor;
+
+/**
+ * The classical detector that reads a spike's evidence in the neuron's own noise: VolPy's
+ * SpikePursuit idea (whiten the trace, correlate it with a spike template, threshold the result)
+ * made causal. The normalized channel's {@link WhitenedEvidence}, in robust standard deviations of
+ * the matched filter's output, is a spike where it is a local maximum above {@code
+ * detect_threshold} with no larger value within {@code refractory_ms}. A spike whose evidence
+ * reaches {@link #LEARN_SD} teaches the neuron's template. Needs no model; decisions are final
+ * after the feature delay, the template's 3 ms after the peak and the refractory period (9 ms at 1
+ * kHz with the defaults).
+ */
+public final class MatchedDetector implements SpikeDetector {
+  public static final String NAME = "matched";
+
+  /** Evidence (robust sd) from which a spike teaches the template. */
+  public static final double LEARN_SD = 6.0;
+
+  private final FeatureExtractor features;
+  private final WhitenedEvidence evidence;
+  private final PeakPicker picker;
+  private final double threshold;
+  private final boolean both;
+  private final float sign;
+  private final SpikeSink learner = this::onSpike;
+  private SpikeSink current;
+
+  public MatchedDetector(DetectorOptions options) {
+    this.features = new FeatureExtractor(options.features());
+    this.picker = new PeakPicker(options.refractorySamples());
+    this.evidence = new WhitenedEvidence(options.features().sampleRateHz(), picker.delaySamples());
+    this.threshold = options.detectThreshold();
+    this.both = options.peakSign() == PeakSign.BOTH;
+    this.sign = both ? 1f : options.peakSign().factor();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public long nextSampleIndex() {
+    return features.nextSampleIndex();
+  }
+
+  @Override
+  public long clampedSamples() {
+    return features.clampedSamples();
+  }
+
+  @Override
+  public int decisionLatencySamples() {
+    return features.delaySamples() + evidence.delayFrames() + picker.delaySamples();
+  }
+
+  /** The evidence this detector thresholds (its template, noise model, lessons). */
+  public WhitenedEvidence evidence() {
+    return evidence;
+  }
+
+  @Override
+  public void push(float[] samples, int offset, int length, SpikeSink sink) {
+    current = sink;
+    for (int i = 0; i < length; i++) {
+      features.push(sign * samples[offset + i], this::onFrame);
+    }
+  }
+
+  @Override
+  public void pushGap(long count, SpikeSink sink) {
+    current = sink;
+    features.pushGap(count, this::onFrame);
+  }
+
+  @Override
+  public void flush(SpikeSink sink) {
+    current = sink;
+    features.flush(this::onFrame);
+    endSegment();
+  }
+
+  /** Decides the segment's last frames, whose evidence needs frames that will not come. */
+  private void endSegment() {
+    long from = Math.max(evidence.segmentStart(), evidence.nextFrame() - evidence.delayFrames());
+    for (long c = from; c < evidence.nextFrame(); c++) {
+      picker.push(Double.NEGATIVE_INFINITY, threshold, learner);
+    }
+    picker.flush(learner);
+  }
+
+  private void onFrame(long index, float[] frame, boolean imputed) {
+    if (index != evidence.nextFrame()) {
+      endSegment();
+      picker.reset(index);
+    }
+    double z = evidence.push(index, frame[0], imputed);
+    if (!Double.isNaN(z)) {
+      picker.push(both ? Math.abs(z) : z, threshold, learner);
+    }
+  }
+
+  /** Reports a spike and lets a confident one teach the template. */
+  private void onSpike(long c, double z) {
+    current.onSpike(c, z);
+    if (z >= LEARN_SD) {
+      evidence.learn(c);
+    }
+  }
+
+  /** The codec of {@link MatchedState}, this detector's durable state. */
+  public static final StateCodec<MatchedState> STATE =
+      new StateCodec<>(MatchedState.getClassSchema(), "MatchedState");
+
+  @Override
+  public byte[] snapshot() {
+    return STATE.encode(new MatchedState(features.state(), evidence.state(), picker.state()));
+  }
+
+  @Override
+  public void restore(byte[] state) {
+    MatchedState s = STATE.decode(state);
+    features.restore(s.getFeatures());
+    evidence.restore(s.getEvidence());
+    picker.restore(s.getPicker());
+  }
+}
