@@ -35,6 +35,7 @@ public final class BuiltInDefaults {
     Map<String, String> m = new TreeMap<>();
     m.put("detect_threshold", number(d.detectThreshold()));
     m.put("refractory_ms", number(d.refractoryMs()));
+    m.put("operating_point", d.operatingPoint().label());
     m.put("model", u.modelPath().toString().replace('\\', '/'));
     m.put("provider", u.provider());
     m.put("stride_ms", number(u.strideMs()));

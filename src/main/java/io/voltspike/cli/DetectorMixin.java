@@ -1,6 +1,7 @@
 package io.voltspike.cli;
 
 import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.OperatingPoint;
 import io.voltspike.detect.PeakSign;
 import io.voltspike.detect.UNetOptions;
 import io.voltspike.signal.FeatureConfig;
@@ -16,6 +17,14 @@ public final class DetectorMixin {
       names = "--detect-threshold",
       description = "Spike threshold in noise units (robust sigma). Default: ${DEFAULT-VALUE}.")
   double detectThreshold;
+
+  @Option(
+      names = "--operating-point",
+      description =
+          "matched: fixed (detect_threshold for every neuron), or a false-alarm rate calibrated"
+              + " per neuron from its own noise: closed-loop (0.1 false positives per second),"
+              + " balanced (0.3) or analysis (1). Default: ${DEFAULT-VALUE}.")
+  String operatingPoint;
 
   @Option(
       names = "--peak-sign",
@@ -96,7 +105,12 @@ public final class DetectorMixin {
             batchSize,
             minHeightSd);
     return new DetectorOptions(
-        detectThreshold, PeakSign.POS, refractoryMs, FeatureConfig.defaults(), u);
+        detectThreshold,
+        PeakSign.POS,
+        refractoryMs,
+        FeatureConfig.defaults(),
+        u,
+        OperatingPoint.parse(operatingPoint));
   }
 
   /** null means auto. */

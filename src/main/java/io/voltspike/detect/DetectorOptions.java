@@ -10,13 +10,15 @@ import io.voltspike.signal.FeatureConfig;
  * @param refractoryMs two spikes closer than this are one event (the larger is kept)
  * @param features the feature-extractor settings (sample rate included)
  * @param unet the U-Net detector's settings
+ * @param operatingPoint how the matched detector sets its threshold per neuron
  */
 public record DetectorOptions(
     double detectThreshold,
     PeakSign peakSign,
     double refractoryMs,
     FeatureConfig features,
-    UNetOptions unet) {
+    UNetOptions unet,
+    OperatingPoint operatingPoint) {
 
   public DetectorOptions {
     if (!(detectThreshold > 0) || !Double.isFinite(detectThreshold)) {
@@ -29,11 +31,16 @@ public record DetectorOptions(
 
   public static DetectorOptions defaults() {
     return new DetectorOptions(
-        3.5, PeakSign.POS, 2.0, FeatureConfig.defaults(), UNetOptions.defaults());
+        3.5,
+        PeakSign.POS,
+        2.0,
+        FeatureConfig.defaults(),
+        UNetOptions.defaults(),
+        OperatingPoint.CLOSED_LOOP);
   }
 
   public DetectorOptions withPeakSign(PeakSign sign) {
-    return new DetectorOptions(detectThreshold, sign, refractoryMs, features, unet);
+    return new DetectorOptions(detectThreshold, sign, refractoryMs, features, unet, operatingPoint);
   }
 
   public DetectorOptions withSampleRate(double sampleRateHz) {
@@ -41,11 +48,16 @@ public record DetectorOptions(
   }
 
   public DetectorOptions withFeatures(FeatureConfig f) {
-    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, f, unet);
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, f, unet, operatingPoint);
   }
 
   public DetectorOptions withUnet(UNetOptions u) {
-    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, features, u);
+    return new DetectorOptions(
+        detectThreshold, peakSign, refractoryMs, features, u, operatingPoint);
+  }
+
+  public DetectorOptions withOperatingPoint(OperatingPoint p) {
+    return new DetectorOptions(detectThreshold, peakSign, refractoryMs, features, unet, p);
   }
 
   public int refractorySamples() {

@@ -1,6 +1,7 @@
 package io.voltspike.detect;
 
 import io.voltspike.avro.state.MatchedState;
+import io.voltspike.io.StateArrays;
 import io.voltspike.io.StateCodec;
 import io.voltspike.signal.FeatureExtractor;
 
@@ -27,7 +28,19 @@ public final class MatchedDetector implements SpikeDetector {
   private final boolean both;
   private final float sign;
   private final SpikeSink learner = this::onSpike;
+  private final FalseAlarmCalibration calibration;
+  private final int exclusion;
+  private final double[] recentEvidence;
   private SpikeSink current;
+
+  /** The calibrated threshold is never below this (robust sd). */
+  public static final double CALIBRATED_FLOOR = 3.0;
+
+  /** Seconds of a neuron's noise before its calibrated threshold replaces detect_threshold. */
+  public static final double CALIBRATION_WARMUP_S = 10;
+
+  /** Time constant of the calibration's memory, seconds. */
+  public static final double CALIBRATION_MEMORY_S = 30;
 
   public MatchedDetector(DetectorOptions options) {
     this.features = new FeatureExtractor(options.features());
@@ -36,6 +49,39 @@ public final class MatchedDetector implements SpikeDetector {
     this.threshold = options.detectThreshold();
     this.both = options.peakSign() == PeakSign.BOTH;
     this.sign = both ? 1f : options.peakSign().factor();
+    double rate = options.features().sampleRateHz();
+    OperatingPoint point = options.operatingPoint();
+    this.calibration =
+        point == OperatingPoint.FIXED || both
+            ? null
+            : new FalseAlarmCalibration(
+                point.falsePositivesPerS(),
+                rate,
+                CALIBRATED_FLOOR,
+                Math.max(threshold, warmupThreshold(point)),
+                CALIBRATION_WARMUP_S,
+                CALIBRATION_MEMORY_S,
+                picker.delaySamples());
+    this.exclusion = (int) Math.max(2, Math.round(5 * rate / 1000.0));
+    this.recentEvidence = new double[2 * exclusion + 1];
+    java.util.Arrays.fill(recentEvidence, Double.NaN);
+  }
+
+  /**
+   * The threshold of an operating point while its calibration warms up: about its false-alarm rate
+   * on spike-free traces (docs/evaluation.md).
+   */
+  static double warmupThreshold(OperatingPoint p) {
+    return switch (p) {
+      case CLOSED_LOOP -> 4.5;
+      case BALANCED -> 4.0;
+      default -> 3.5;
+    };
+  }
+
+  /** The threshold in force: detect_threshold, or the operating point's calibrated one. */
+  public double threshold() {
+    return calibration == null ? threshold : calibration.threshold();
   }
 
   @Override
@@ -88,9 +134,10 @@ public final class MatchedDetector implements SpikeDetector {
   private void endSegment() {
     long from = Math.max(evidence.segmentStart(), evidence.nextFrame() - evidence.delayFrames());
     for (long c = from; c < evidence.nextFrame(); c++) {
-      picker.push(Double.NEGATIVE_INFINITY, threshold, learner);
+      picker.push(Double.NEGATIVE_INFINITY, threshold(), learner);
     }
     picker.flush(learner);
+    java.util.Arrays.fill(recentEvidence, Double.NaN);
   }
 
   private void onFrame(long index, float[] frame, boolean imputed) {
@@ -100,8 +147,32 @@ public final class MatchedDetector implements SpikeDetector {
     }
     double z = evidence.push(index, frame[0], imputed);
     if (!Double.isNaN(z)) {
-      picker.push(both ? Math.abs(z) : z, threshold, learner);
+      calibrate(z);
+      picker.push(both ? Math.abs(z) : z, threshold(), learner);
     }
+  }
+
+  /**
+   * Shows the calibration the flipped evidence of the frame {@code exclusion} frames back, or
+   * nothing there when a spike-sized value lies within {@code exclusion} frames of it (a spike's
+   * side lobes are not noise).
+   */
+  private void calibrate(double z) {
+    if (calibration == null) {
+      return;
+    }
+    System.arraycopy(recentEvidence, 1, recentEvidence, 0, recentEvidence.length - 1);
+    recentEvidence[recentEvidence.length - 1] = z;
+    double centre = recentEvidence[exclusion];
+    if (Double.isNaN(centre)) {
+      return;
+    }
+    double bar = calibration.threshold();
+    boolean nearSpike = false;
+    for (double v : recentEvidence) {
+      nearSpike |= v > bar;
+    }
+    calibration.observe(nearSpike || !Double.isFinite(centre) ? Double.NEGATIVE_INFINITY : -centre);
   }
 
   /** Reports a spike and lets a confident one teach the template. */
@@ -118,7 +189,13 @@ public final class MatchedDetector implements SpikeDetector {
 
   @Override
   public byte[] snapshot() {
-    return STATE.encode(new MatchedState(features.state(), evidence.state(), picker.state()));
+    return STATE.encode(
+        new MatchedState(
+            features.state(),
+            evidence.state(),
+            picker.state(),
+            calibration == null ? null : calibration.state(),
+            calibration == null ? java.util.List.of() : StateArrays.doubles(recentEvidence)));
   }
 
   @Override
@@ -127,5 +204,15 @@ public final class MatchedDetector implements SpikeDetector {
     features.restore(s.getFeatures());
     evidence.restore(s.getEvidence());
     picker.restore(s.getPicker());
+    if ((s.getCalibration() == null) != (calibration == null)) {
+      throw new IllegalArgumentException(
+          "stored matched state has "
+              + (calibration == null ? "an operating point" : "a fixed threshold")
+              + ", this detector the other: another configuration");
+    }
+    if (calibration != null) {
+      calibration.restore(s.getCalibration());
+      StateArrays.fill(s.getRecentEvidence(), recentEvidence, "matched recent evidence");
+    }
   }
 }

@@ -198,7 +198,7 @@ class CliTest {
             "--detector",
             "magic");
     assertEquals(ErrorHandler.EXIT_INPUT, r.code());
-    assertTrue(r.err().contains("valid values: threshold, unet, volpy"), r.err());
+    assertTrue(r.err().contains("valid values: matched, threshold, unet, volpy"), r.err());
   }
 
   @Test

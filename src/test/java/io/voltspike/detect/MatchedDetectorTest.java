@@ -10,8 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MatchedDetectorTest {
+  /** A fixed threshold (detect_threshold 3.5): these tests are about the evidence. */
   static DetectorOptions opts() {
-    return DetectorOptions.defaults();
+    return DetectorOptions.defaults().withOperatingPoint(OperatingPoint.FIXED);
   }
 
   /**
@@ -120,5 +121,58 @@ class MatchedDetectorTest {
   void decisionsAreFinalWithinTwentyMilliseconds() {
     MatchedDetector d = new MatchedDetector(opts());
     assertEquals(4 + 3 + 2, d.decisionLatencySamples());
+  }
+
+  /** Spike-free: white noise, or noise under a 30 Hz oscillation and a slow random walk. */
+  static float[] spikeFree(int n, boolean coloured, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[n];
+    double walk = 0;
+    for (int i = 0; i < n; i++) {
+      walk += 0.2 * r.nextGaussian();
+      double v = 500 + r.nextGaussian();
+      if (coloured) {
+        v += 5 * Math.sin(2 * Math.PI * 30 * i / 1000.0) + walk;
+      }
+      x[i] = (float) v;
+    }
+    return x;
+  }
+
+  @Test
+  void aCalibratedOperatingPointHoldsItsFalseAlarmRateOnQuietAndNoisyNeurons() {
+    for (boolean coloured : new boolean[] {false, true}) {
+      float[] x = spikeFree(300_000, coloured, coloured ? 41 : 42);
+      MatchedDetector d =
+          new MatchedDetector(
+              DetectorOptions.defaults().withOperatingPoint(OperatingPoint.BALANCED));
+      List<Spike> found = OfflineDetection.run(d, x);
+      long late = found.stream().filter(s -> s.sample() >= 30_000).count(); // after warm-up
+      double perS = late / 270.0;
+      assertTrue(
+          perS > 0.15 && perS < 0.45,
+          (coloured ? "coloured" : "white") + " noise: " + perS + " false positives per second");
+      assertTrue(d.threshold() >= MatchedDetector.CALIBRATED_FLOOR, "" + d.threshold());
+    }
+  }
+
+  @Test
+  void operatingPointsAreOrderedAndFixedUsesDetectThreshold() {
+    float[] x = spikeFree(120_000, true, 43);
+    double previous = Double.POSITIVE_INFINITY;
+    for (OperatingPoint p :
+        new OperatingPoint[] {
+          OperatingPoint.CLOSED_LOOP, OperatingPoint.BALANCED, OperatingPoint.ANALYSIS
+        }) {
+      MatchedDetector d = new MatchedDetector(DetectorOptions.defaults().withOperatingPoint(p));
+      OfflineDetection.run(d, x);
+      assertTrue(d.threshold() < previous, p + ": " + d.threshold() + " after " + previous);
+      previous = d.threshold();
+    }
+    assertEquals(3.5, new MatchedDetector(opts()).threshold());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> OperatingPoint.parse("tight"));
+    assertTrue(e.getMessage().contains("closed-loop, balanced, analysis"), e.getMessage());
   }
 }

@@ -60,7 +60,8 @@ class StateSchemasTest {
           Map.entry("ResamplingState", io.voltspike.avro.state.ResamplingState.getClassSchema()),
           Map.entry("MatchedState", io.voltspike.avro.state.MatchedState.getClassSchema()),
           Map.entry("EvidenceState", io.voltspike.avro.state.EvidenceState.getClassSchema()),
-          Map.entry("WhitenerState", io.voltspike.avro.state.WhitenerState.getClassSchema()));
+          Map.entry("WhitenerState", io.voltspike.avro.state.WhitenerState.getClassSchema()),
+          Map.entry("CalibrationState", io.voltspike.avro.state.CalibrationState.getClassSchema()));
 
   @Test
   void everyStateSchemaIsReleasedAndReadsEveryReleasedVersion() {

@@ -1,0 +1,52 @@
+package io.voltspike.detect;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Where a detector trades missed spikes for invented ones, named for what the user does with the
+ * spikes and defined as false positives per second per neuron. A named point is calibrated per
+ * neuron from that neuron's own noise ({@link FalseAlarmCalibration}), so it means the same
+ * false-alarm rate on a quiet and on a noisy neuron; {@code fixed} uses {@code detect_threshold} as
+ * it is.
+ */
+public enum OperatingPoint {
+  /** The threshold is {@code detect_threshold}, the same for every neuron. */
+  FIXED(Double.NaN),
+  /** A closed loop stimulates on every spike: 0.1 false positives per second per neuron. */
+  CLOSED_LOOP(0.1),
+  /** 0.3 false positives per second per neuron. */
+  BALANCED(0.3),
+  /** Offline analysis that will look at every spike: 1 false positive per second per neuron. */
+  ANALYSIS(1.0);
+
+  private final double falsePositivesPerS;
+
+  OperatingPoint(double falsePositivesPerS) {
+    this.falsePositivesPerS = falsePositivesPerS;
+  }
+
+  /** The target false-alarm rate per neuron; NaN for {@link #FIXED}. */
+  public double falsePositivesPerS() {
+    return falsePositivesPerS;
+  }
+
+  /** The name users write: fixed, closed-loop, balanced, analysis. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static OperatingPoint parse(String s) {
+    for (OperatingPoint p : values()) {
+      if (p.label().equalsIgnoreCase(s.strip())) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown operating point '"
+            + s
+            + "'; valid values: "
+            + Arrays.stream(values()).map(OperatingPoint::label).collect(Collectors.joining(", ")));
+  }
+}
