@@ -213,4 +213,22 @@ class CliTest {
     assertEquals(2, run("simulate").code(), "--out is required");
     assertEquals(2, run("frobnicate").code());
   }
+
+  @Test
+  void trainNeverReplacesAnExistingModelUnlessTold() throws IOException {
+    Path model = dir.resolve("model.onnx");
+    Files.writeString(model, "a model someone shipped");
+    Run r = run("train", "--output", model.toString());
+    assertEquals(ErrorHandler.EXIT_INPUT, r.code(), r.err());
+    assertTrue(r.err().contains("--overwrite"), r.err());
+    assertEquals("a model someone shipped", Files.readString(model));
+    String defaultOutput =
+        Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+            .getSubcommands()
+            .get("train")
+            .getCommandSpec()
+            .findOption("--output")
+            .defaultValue();
+    assertTrue(!defaultOutput.startsWith("models/"), defaultOutput);
+  }
 }

@@ -150,6 +150,42 @@ class RigWalkthroughIT {
     try (Stream<Path> s = Stream.of(rig.resolve("spikes-json.csv"))) {
       assertEquals(offline, spikes(s, "rig2"), "JSON chunks");
     }
+    // the same recordings through `replay`, the Java rig, in a third session
+    String replay =
+        Files.readString(DOC)
+            .lines()
+            .map(l -> l.replaceAll(".*`(bin/voltspike replay [^`]*)`.*", "$1"))
+            .filter(l -> l.startsWith("bin/voltspike replay"))
+            .findFirst()
+            .orElseThrow();
+    runToEnd(replay.replace("rig2", "rig3") + " --speed max", port, logs.resolve("replay.log"));
+    runToEnd(
+        b.get(3).replace("rig1", "rig3").replace("spikes.csv", "spikes-replay.csv"),
+        port,
+        logs.resolve("spikes-replay.log"));
+    try (Stream<Path> s = Stream.of(rig.resolve("spikes-replay.csv"))) {
+      assertEquals(offline, spikes(s, "rig3"), "replay");
+    }
+    // a session timeout the cluster refuses: one line, exit 1, before anything runs
+    Path bad = logs.resolve("bad.properties");
+    Files.writeString(bad, "kafka.consumer.session.timeout.ms=3000\n");
+    Path refusedLog = logs.resolve("refused.log");
+    Process refused =
+        shell(
+                "bin/voltspike run --bootstrap-servers localhost:9092 --config "
+                    + bad
+                    + " --state-dir target/rig/state-refused --metrics-port 0",
+                port,
+                refusedLog)
+            .start();
+    assertTrue(refused.waitFor(120, TimeUnit.SECONDS));
+    String refusal = Files.readString(refusedLog).strip();
+    assertEquals(1, refused.exitValue(), refusal);
+    assertEquals(1, refusal.lines().count(), refusal);
+    assertTrue(
+        refusal.startsWith("voltspike run: error: ")
+            && refusal.contains("group.min.session.timeout.ms is 6000"),
+        refusal);
     String runLog = Files.readString(logs.resolve("run.log"));
     assertTrue(
         !runLog.contains("replacing it") && !runLog.contains("stopping the detector"), runLog);
