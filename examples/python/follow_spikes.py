@@ -12,7 +12,6 @@ Needs Debian's python3-confluent-kafka and python3-avro (no schema registry invo
 import argparse
 import io
 import json
-import os
 import struct
 import sys
 import time
@@ -21,27 +20,11 @@ import avro.io
 import avro.schema
 from confluent_kafka import Consumer, KafkaError
 
-MARKER = b"\xc3\x01"
-_EMPTY = 0xC15D213AA4D7A795
-_TABLE = []
-for _i in range(256):
-    _fp = _i
-    for _ in range(8):
-        _fp = (_fp >> 1) ^ (_EMPTY & -(_fp & 1))
-    _TABLE.append(_fp)
-
-
-def fingerprint64(data: bytes) -> int:
-    """CRC-64-AVRO (Rabin) of a schema's parsing canonical form, as the Avro spec defines it."""
-    fp = _EMPTY
-    for b in data:
-        fp = (fp >> 8) ^ _TABLE[(fp ^ b) & 0xFF]
-    return fp
+from voltspike_avro import MARKER, fingerprint64, schema_file
 
 
 def default_schema() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(here, "..", "..", "schemas", "SpikeEvent.avsc")
+    return schema_file("SpikeEvent")
 
 
 class SpikeDecoder:

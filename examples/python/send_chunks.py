@@ -27,37 +27,21 @@ import time
 
 from confluent_kafka import Producer
 
-MARKER = b"\xc3\x01"
-_EMPTY = 0xC15D213AA4D7A795
-_TABLE = []
-for _i in range(256):
-    _fp = _i
-    for _ in range(8):
-        _fp = (_fp >> 1) ^ (_EMPTY & -(_fp & 1))
-    _TABLE.append(_fp)
-
-
-def fingerprint64(data: bytes) -> int:
-    """CRC-64-AVRO (Rabin) of a schema's parsing canonical form, as the Avro spec defines it."""
-    fp = _EMPTY
-    for b in data:
-        fp = (fp >> 8) ^ _TABLE[(fp ^ b) & 0xFF]
-    return fp
+from voltspike_avro import MARKER, fingerprint64, schema_file
 
 
 def default_schema() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(here, "..", "..", "schemas", "VoltageChunk.avsc")
+    return schema_file("VoltageChunk")
 
 
 class AvroChunkEncoder:
     """VoltageChunk records in Avro single-object encoding."""
 
-    def __init__(self, schema_file: str):
+    def __init__(self, path: str):
         import avro.io
         import avro.schema
 
-        with open(schema_file, encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             self.schema = avro.schema.parse(f.read())
         fp = fingerprint64(self.schema.canonical_form.encode("utf-8"))
         self.header = MARKER + struct.pack("<Q", fp)

@@ -88,6 +88,20 @@ public final class EvaluationReport {
                 String.format(Locale.ROOT, "%.5f", c.sampleAccuracy()),
                 Double.isNaN(low) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * low)));
       }
+      BurstRecall b = bursts(rs);
+      if (b.burstSpikes() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "bursts (previous spike <= %.0f ms): %d spikes, recall %s; isolated spikes of the"
+                    + " same heights: recall %s (all %d isolated: %s)%n",
+                BurstRecall.BURST_MS,
+                b.burstSpikes(),
+                fmt(b.burstRecallComparable()),
+                fmt(b.isolatedRecallAtBurstHeights()),
+                b.isolatedSpikes(),
+                fmt(b.isolatedRecall())));
+      }
       sb.append('\n');
     }
     return sb.toString();
@@ -124,6 +138,15 @@ public final class EvaluationReport {
     return sb.toString();
   }
 
+  /** The burst and isolated recall of all traces together. */
+  static BurstRecall bursts(List<TraceResult> rs) {
+    BurstRecall b = BurstRecall.empty();
+    for (TraceResult t : rs) {
+      b = b.plus(t.bursts());
+    }
+    return b;
+  }
+
   public void writeJson(Path file) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("tolerance_ms", toleranceMs);
@@ -132,6 +155,15 @@ public final class EvaluationReport {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("overall", counts(Evaluator.total(e.getValue())));
       d.put("low_sd_share", nan(Evaluator.lowSdShare(e.getValue())));
+      BurstRecall b = bursts(e.getValue());
+      Map<String, Object> burst = new LinkedHashMap<>();
+      burst.put("burst_ms", BurstRecall.BURST_MS);
+      burst.put("burst_spikes", b.burstSpikes());
+      burst.put("burst_recall", nan(b.burstRecallComparable()));
+      burst.put("isolated_recall_at_burst_heights", nan(b.isolatedRecallAtBurstHeights()));
+      burst.put("isolated_spikes", b.isolatedSpikes());
+      burst.put("isolated_recall", nan(b.isolatedRecall()));
+      d.put("bursts", burst);
       Map<String, Object> bands = new LinkedHashMap<>();
       Evaluator.groupBy(e.getValue(), t -> SnrBand.of(t.snr()))
           .forEach((k, v) -> bands.put(k, counts(v)));

@@ -79,20 +79,23 @@ public final class Evaluator {
     long from = Math.min(r.length(), Math.round(scoreFromMs * r.sampleRateHz() / 1000.0));
     List<Spike> scored = spikes.stream().filter(s -> s.sample() >= from).toList();
     int[] truth = java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();
+    Matcher.Result m =
+        Matcher.match(truth, OfflineDetection.samples(scored), toleranceSamples(r.sampleRateHz()));
     Counts c =
-        Matcher.counts(
-            truth,
-            OfflineDetection.samples(scored),
-            toleranceSamples(r.sampleRateHz()),
-            (int) (r.length() - from),
-            (r.length() - from) / r.sampleRateHz());
+        new Counts(
+            m.tp(), m.fp(), m.fn(), r.length() - from, (r.length() - from) / r.sampleRateHz());
+    PeakSign sign = peakSignFor(r, explicitSign);
+    long[] truthSamples = java.util.Arrays.stream(truth).asLongStream().toArray();
+    BurstRecall bursts =
+        BurstRecall.of(
+            truth, m.matchOfTruth(), Plausibility.heights(r, sign, truthSamples), r.sampleRateHz());
     double snr = r.meta("snr").map(Double::parseDouble).orElse(Double.NaN);
     String family = r.meta("family").orElse("unknown");
     int low =
         Plausibility.low(
             Plausibility.heights(
                 r, peakSignFor(r, explicitSign), OfflineDetection.samples(scored)));
-    return new TraceResult(r.name(), detector, snr, family, c, scored, low);
+    return new TraceResult(r.name(), detector, snr, family, c, scored, low, bursts);
   }
 
   /** Sums counts by a grouping key, in key order. */

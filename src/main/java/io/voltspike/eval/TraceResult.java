@@ -14,6 +14,7 @@ import java.util.List;
  * @param spikes what the detector found
  * @param lowSd how many of them stand below {@link Plausibility#LOW_SD} robust sd of the trace's
  *     high-pass channel
+ * @param bursts recall of burst and isolated true spikes by height
  */
 public record TraceResult(
     String name,
@@ -22,4 +23,5 @@ public record TraceResult(
     String family,
     Counts counts,
     List<Spike> spikes,
-    int lowSd) {}
+    int lowSd,
+    BurstRecall bursts) {}
