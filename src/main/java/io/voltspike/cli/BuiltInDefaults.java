@@ -46,6 +46,7 @@ public final class BuiltInDefaults {
         u.usesModelThreshold() ? "model" : number(u.probabilityThreshold()));
     m.put("shadow_ms", number(u.shadowMs()));
     m.put("min_height_sd", number(u.minHeightSd()));
+    m.put("min_evidence_sd", number(u.minEvidenceSd()));
     m.put("batch_size", Integer.toString(u.batchSize()));
     return m;
   }

@@ -87,6 +87,14 @@ public final class DetectorMixin {
   double minHeightSd;
 
   @Option(
+      names = "--min-evidence-sd",
+      description =
+          "unet: a spike below the height floor still passes when the neuron's whitened evidence"
+              + " (the matched detector's statistic) reaches this many robust sd; 0 turns it off."
+              + " Default: ${DEFAULT-VALUE}.")
+  double minEvidenceSd;
+
+  @Option(
       names = "--batch-size",
       description = "unet: most windows per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
   int batchSize;
@@ -103,7 +111,8 @@ public final class DetectorMixin {
             UNetOptions.parseProbabilityThreshold(probabilityThreshold),
             shadowMs,
             batchSize,
-            minHeightSd);
+            minHeightSd,
+            minEvidenceSd);
     return new DetectorOptions(
         detectThreshold,
         PeakSign.POS,

@@ -74,6 +74,22 @@ public final class UNetDetector implements SpikeDetector {
 
   private final float[] heightSd;
 
+  /**
+   * The neuron's whitened evidence, and each undecided sample's in robust sd (negative infinity
+   * until the template's last frame is in); null when {@code min_evidence_sd} is 0.
+   */
+  private final WhitenedEvidence evidence;
+
+  private final float[] evidenceSd;
+  private final double minEvidenceSd;
+
+  /**
+   * Whether this unit uses the evidence: a unit restored from a state written without it (by
+   * version 1 of the state, or with the evidence off) keeps deciding as it did until its session
+   * ends.
+   */
+  private boolean evidenceOn;
+
   // feature frames, channels first, ring of frameCap samples
   private final int frameCap;
   private final float[] frames;
@@ -163,6 +179,11 @@ public final class UNetDetector implements SpikeDetector {
     this.countInterior = new int[accCap];
     this.countEdge = new int[accCap];
     this.heightSd = new float[accCap];
+    this.evidenceSd = new float[accCap];
+    this.minEvidenceSd = u.minEvidenceSd();
+    this.evidence =
+        minEvidenceSd > 0 ? new WhitenedEvidence(options.features().sampleRateHz(), 0) : null;
+    this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
   }
 
@@ -286,6 +307,13 @@ public final class UNetDetector implements SpikeDetector {
       highPassScale.push(frame[HIGHPASS]);
     }
     heightSd[ai] = (float) (frame[HIGHPASS] / highPassScale.sd());
+    evidenceSd[ai] = Float.NEGATIVE_INFINITY; // known once the template's last frame is in
+    if (evidenceOn) {
+      double z = evidence.push(index, frame[0], imp);
+      if (!Double.isNaN(z)) {
+        evidenceSd[(int) Math.floorMod(index - evidence.delayFrames(), (long) accCap)] = (float) z;
+      }
+    }
     sumInterior[ai] = 0;
     sumEdge[ai] = 0;
     countInterior[ai] = 0;
@@ -415,11 +443,23 @@ public final class UNetDetector implements SpikeDetector {
       } else {
         prob = 0;
       }
-      if (prob >= threshold && minHeightSd > 0 && height(u) < minHeightSd) {
+      if (prob >= threshold
+          && minHeightSd > 0
+          && height(u) < minHeightSd
+          && !(evidenceOn && evidence(u) >= minEvidenceSd)) {
         prob = 0; // not above this neuron's own noise
       }
       picker.push(prob, threshold, sink);
     }
+  }
+
+  /** The largest whitened evidence (robust sd) within a sample of {@code u}. */
+  private double evidence(long u) {
+    double h = Double.NEGATIVE_INFINITY;
+    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
+      h = Math.max(h, evidenceSd[(int) Math.floorMod(v, (long) accCap)]);
+    }
+    return h;
   }
 
   /** The largest high-pass height (robust sd units) within a sample of {@code u}. */
@@ -449,6 +489,7 @@ public final class UNetDetector implements SpikeDetector {
     List<Integer> countI = new ArrayList<>(span);
     List<Integer> countE = new ArrayList<>(span);
     List<Float> height = new ArrayList<>(span);
+    List<Float> evid = new ArrayList<>(evidenceOn ? span : 0);
     for (long u = from; u < framesEnd; u++) {
       int i = (int) Math.floorMod(u, (long) accCap);
       imp.add(imputed[i]);
@@ -457,6 +498,9 @@ public final class UNetDetector implements SpikeDetector {
       countI.add(countInterior[i]);
       countE.add(countEdge[i]);
       height.add(heightSd[i]);
+      if (evidenceOn) {
+        evid.add(evidenceSd[i]);
+      }
     }
     List<Long> starts = new ArrayList<>(pendingCount);
     for (int i = 0; i < pendingCount; i++) {
@@ -482,6 +526,8 @@ public final class UNetDetector implements SpikeDetector {
             .setPicker(picker.state())
             .setPendingStarts(starts)
             .setPending(StateArrays.floats(pending, 0, pendingCount * CHANNELS * window))
+            .setEvidence(evidenceOn ? evidence.state() : null)
+            .setEvidenceSd(evid)
             .build());
   }
 
@@ -502,6 +548,15 @@ public final class UNetDetector implements SpikeDetector {
     Arrays.fill(countInterior, 0);
     Arrays.fill(countEdge, 0);
     Arrays.fill(heightSd, 0f);
+    Arrays.fill(evidenceSd, Float.NEGATIVE_INFINITY);
+    boolean storedEvidence = s.getEvidence() != null && evidence != null;
+    evidenceOn = storedEvidence;
+    if (storedEvidence) {
+      evidence.restore(s.getEvidence());
+      StateArrays.requireLength(
+          s.getEvidenceSd().size(), s.getImputed().size(), "unet evidence values");
+    }
+    // a state without evidence (written by version 1, or with the evidence off) goes on without
     int span = s.getImputed().size();
     if (span > accCap) {
       throw new io.voltspike.io.StateFormatException(
@@ -515,6 +570,9 @@ public final class UNetDetector implements SpikeDetector {
       countInterior[i] = s.getCountInterior().get(k);
       countEdge[i] = s.getCountEdge().get(k);
       heightSd[i] = s.getHeightSd().get(k);
+      if (storedEvidence) {
+        evidenceSd[i] = s.getEvidenceSd().get(k);
+      }
     }
     picker.restore(s.getPicker());
     pendingCount = s.getPendingStarts().size();

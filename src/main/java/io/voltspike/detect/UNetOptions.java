@@ -21,6 +21,10 @@ import java.nio.file.Path;
  * @param minHeightSd per-neuron calibration: a candidate must stand at least this many robust
  *     standard deviations of the neuron's own high-pass channel above zero (within a sample of it);
  *     0 turns the floor off
+ * @param minEvidenceSd a candidate below the height floor still passes when the neuron's whitened
+ *     evidence ({@link WhitenedEvidence}) reaches this many robust sd within a sample of it: a
+ *     spike on a slow wave or a plateau stands out of the whitened trace though its high-pass
+ *     height is small; 0 turns it off
  */
 public record UNetOptions(
     Path modelPath,
@@ -31,12 +35,16 @@ public record UNetOptions(
     double probabilityThreshold,
     double shadowMs,
     int batchSize,
-    double minHeightSd) {
+    double minHeightSd,
+    double minEvidenceSd) {
 
   public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
 
   /** The default height floor, in robust sd of the neuron's high-pass channel. */
   public static final double DEFAULT_MIN_HEIGHT_SD = 3.0;
+
+  /** The default evidence that lets a candidate below the height floor pass, in robust sd. */
+  public static final double DEFAULT_MIN_EVIDENCE_SD = 4.0;
 
   /** "Use the model's own threshold" (chosen on validation data when it was trained). */
   public static final double MODEL_THRESHOLD = Double.NaN;
@@ -65,11 +73,23 @@ public record UNetOptions(
     if (!(minHeightSd >= 0) || !Double.isFinite(minHeightSd)) {
       throw new IllegalArgumentException("min_height_sd must be >= 0, was " + minHeightSd);
     }
+    if (!(minEvidenceSd >= 0) || !Double.isFinite(minEvidenceSd)) {
+      throw new IllegalArgumentException("min_evidence_sd must be >= 0, was " + minEvidenceSd);
+    }
   }
 
   public static UNetOptions defaults() {
     return new UNetOptions(
-        DEFAULT_MODEL, "cpu", 10, 20, 10, MODEL_THRESHOLD, 2, 64, DEFAULT_MIN_HEIGHT_SD);
+        DEFAULT_MODEL,
+        "cpu",
+        10,
+        20,
+        10,
+        MODEL_THRESHOLD,
+        2,
+        64,
+        DEFAULT_MIN_HEIGHT_SD,
+        DEFAULT_MIN_EVIDENCE_SD);
   }
 
   /** True when the threshold comes from the model. */
@@ -79,7 +99,16 @@ public record UNetOptions(
 
   public UNetOptions withProbabilityThreshold(double t) {
     return new UNetOptions(
-        modelPath, provider, strideMs, lookaheadMs, edgeMs, t, shadowMs, batchSize, minHeightSd);
+        modelPath,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        t,
+        shadowMs,
+        batchSize,
+        minHeightSd,
+        minEvidenceSd);
   }
 
   /** Parses a probability threshold: a number in (0, 1), or "model". */
@@ -105,7 +134,8 @@ public record UNetOptions(
         probabilityThreshold,
         shadowMs,
         batchSize,
-        minHeightSd);
+        minHeightSd,
+        minEvidenceSd);
   }
 
   public UNetOptions withModel(Path path) {
@@ -118,7 +148,8 @@ public record UNetOptions(
         probabilityThreshold,
         shadowMs,
         batchSize,
-        minHeightSd);
+        minHeightSd,
+        minEvidenceSd);
   }
 
   public UNetOptions withMinHeightSd(double sd) {
@@ -131,6 +162,21 @@ public record UNetOptions(
         probabilityThreshold,
         shadowMs,
         batchSize,
+        sd,
+        minEvidenceSd);
+  }
+
+  public UNetOptions withMinEvidenceSd(double sd) {
+    return new UNetOptions(
+        modelPath,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        minHeightSd,
         sd);
   }
 

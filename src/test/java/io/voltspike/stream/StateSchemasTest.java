@@ -90,7 +90,13 @@ class StateSchemasTest {
 
   /** The detectors whose stored examples are checked: name, sample rate. */
   static final String[][] EXAMPLES = {
-    {"unet", "1000"}, {"threshold", "1000"}, {"volpy", "1000"}, {"unet", "500"}, {"matched", "1000"}
+    {"unet", "1000"},
+    {"threshold", "1000"},
+    {"volpy", "1000"},
+    {"unet", "500"},
+    {"matched", "1000"},
+    {"unet", "1000", "evidence"},
+    {"unet", "500", "evidence"}
   };
 
   static Recording trace(double rateHz) {
@@ -138,20 +144,33 @@ class StateSchemasTest {
   }
 
   static Path example(String detector, double rateHz) {
+    return example(detector, rateHz, "");
+  }
+
+  /** A stored example; {@code variant} names one written after a detector state's new version. */
+  static Path example(String detector, double rateHz, String variant) {
     return Path.of(
-        "src/test/resources/state", "NeuronState.v1." + detector + "-" + (int) rateHz + "hz.bin");
+        "src/test/resources/state",
+        "NeuronState.v1."
+            + detector
+            + "-"
+            + (int) rateHz
+            + "hz"
+            + (variant.isEmpty() ? "" : "." + variant)
+            + ".bin");
   }
 
   /**
-   * Writes the stored examples (run once per released version, with {@code
-   * -Dvoltspike.writeStateExamples=true}); otherwise checks they exist.
+   * Writes the stored examples that are missing (once per released version, with {@code
+   * -Dvoltspike.writeStateExamples=true}; released ones are never rewritten); otherwise checks they
+   * exist.
    */
   @Test
   void storedExamplesExist() throws Exception {
     for (String[] ex : EXAMPLES) {
       double rate = Double.parseDouble(ex[1]);
-      Path file = example(ex[0], rate);
-      if (Boolean.getBoolean("voltspike.writeStateExamples")) {
+      Path file = example(ex[0], rate, ex.length > 2 ? ex[2] : "");
+      if (Boolean.getBoolean("voltspike.writeStateExamples") && !Files.exists(file)) {
         Recording r = trace(rate);
         List<VoltageChunk> chunks =
             ChunkSplitter.split("day1", "n", r.voltage(), rate, 10, 0, true);
@@ -166,17 +185,40 @@ class StateSchemasTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} at {1} Hz")
-  @CsvSource({"unet, 1000", "threshold, 1000", "volpy, 1000", "unet, 500", "matched, 1000"})
+  /**
+   * A stored example continues to the spikes of an uninterrupted run. A U-Net state of version 1
+   * (before the whitened evidence) continues as the detector without the evidence decides: the unit
+   * keeps the rule it started with until its session ends.
+   */
+  @ParameterizedTest(name = "{0} at {1} Hz {2}")
+  @CsvSource({
+    "unet, 1000, ''",
+    "threshold, 1000, ''",
+    "volpy, 1000, ''",
+    "unet, 500, ''",
+    "matched, 1000, ''",
+    "unet, 1000, evidence",
+    "unet, 500, evidence"
+  })
   void aStoredStateOfTheReleasedVersionContinuesToTheUninterruptedSpikes(
-      String detector, double rateHz) throws Exception {
+      String detector, double rateHz, String variant) throws Exception {
     Recording r = trace(rateHz);
     List<VoltageChunk> chunks = ChunkSplitter.split("day1", "n", r.voltage(), rateHz, 10, 0, true);
-    NeuronSession whole = session(detector, rateHz);
+    boolean unetV1 = detector.equals("unet") && variant.isEmpty();
+    NeuronSession whole =
+        unetV1
+            ? new NeuronSession(
+                DETECTORS.create(
+                    detector,
+                    DetectorOptions.defaults()
+                        .withSampleRate(rateHz)
+                        .withUnet(io.voltspike.detect.UNetOptions.defaults().withMinEvidenceSd(0))))
+            : session(detector, rateHz);
     feed(whole, chunks);
     assertTrue(samples(whole).size() > 10, "the trace has spikes: " + samples(whole));
 
-    NeuronState stored = NeuronSession.decode(Files.readAllBytes(example(detector, rateHz)));
+    NeuronState stored =
+        NeuronSession.decode(Files.readAllBytes(example(detector, rateHz, variant)));
     assertEquals("day1", stored.getSession());
     assertEquals(detector, stored.getDetector());
     NeuronSession resumed = NeuronSession.restore(stored, session(detector, rateHz).detector());
