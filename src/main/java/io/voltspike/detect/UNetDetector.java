@@ -33,7 +33,10 @@ import java.util.List;
  * noise: its high-pass channel, within a sample of it, must reach {@code minHeightSd} robust
  * standard deviations of that channel, tracked online ({@link RobustScale}). Strong subthreshold
  * activity or noise widens the spread and raises the bar; the network's confidence alone never
- * makes a spike out of a noise-level bump.
+ * makes a spike out of a noise-level bump. A candidate below that bar still passes when its
+ * whitened evidence ({@link WhitenedEvidence}) reaches {@code minEvidenceSd}: a spike on a slow
+ * wave or a burst's plateau has a small high-pass height but stands out once the neuron's own noise
+ * colour is predicted away.
  *
  * <p><b>Shadowing.</b> A candidate (average at or above the threshold) is a spike only if no sample
  * within {@code shadowMs} has a larger average (ties: the earliest).
