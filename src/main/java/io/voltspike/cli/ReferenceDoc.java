@@ -134,7 +134,11 @@ public final class ReferenceDoc {
           type = "gauge";
           served = name;
         } else {
-          type = s.getClass().getSimpleName().replace("Snapshot", "").toLowerCase();
+          type =
+              s.getClass()
+                  .getSimpleName()
+                  .replace("Snapshot", "")
+                  .toLowerCase(java.util.Locale.ROOT);
           served = name;
         }
         TreeSet<String> labels = new TreeSet<>();
@@ -168,7 +172,7 @@ public final class ReferenceDoc {
       b.append("| `")
           .append(r.code())
           .append("` | ")
-          .append(r.outcome().name().toLowerCase().replace('_', '-'))
+          .append(r.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
           .append(" | ")
           .append(r.description())
           .append(" |\n");
