@@ -456,20 +456,21 @@ public final class UNetDetector implements SpikeDetector {
     }
   }
 
-  /** The largest whitened evidence (robust sd) within a sample of {@code u}. */
-  private double evidence(long u) {
-    double h = Double.NEGATIVE_INFINITY;
-    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
-      h = Math.max(h, evidenceSd[(int) Math.floorMod(v, (long) accCap)]);
-    }
-    return h;
-  }
-
   /** The largest high-pass height (robust sd units) within a sample of {@code u}. */
   private double height(long u) {
+    return largestNear(heightSd, u);
+  }
+
+  /** The largest whitened evidence (robust sd) within a sample of {@code u}. */
+  private double evidence(long u) {
+    return largestNear(evidenceSd, u);
+  }
+
+  /** The largest of {@code values} (per sample, on the accumulator ring) within a sample of u. */
+  private double largestNear(float[] values, long u) {
     double h = Double.NEGATIVE_INFINITY;
     for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
-      h = Math.max(h, heightSd[(int) Math.floorMod(v, (long) accCap)]);
+      h = Math.max(h, values[(int) Math.floorMod(v, (long) accCap)]);
     }
     return h;
   }
