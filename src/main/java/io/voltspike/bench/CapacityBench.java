@@ -8,6 +8,7 @@ import io.voltspike.io.Recording;
 import io.voltspike.sim.NeuronSimulator;
 import io.voltspike.sim.Preset;
 import io.voltspike.sim.TraceParams;
+import io.voltspike.stream.GroupTimeouts;
 import io.voltspike.stream.StreamSettings;
 import io.voltspike.stream.StreamStats;
 import java.lang.management.ManagementFactory;
@@ -66,6 +67,9 @@ public final class CapacityBench {
   private final List<Recording> pool;
   private final int streamThreads;
   private final long batchWaitMs;
+  private final Properties clientProps;
+  private final GroupTimeouts timeouts;
+  private final boolean removeTopics;
   private int stepNo;
 
   /**
@@ -85,6 +89,47 @@ public final class CapacityBench {
       int poolSize,
       long seed,
       long batchWaitMs) {
+    this(
+        bootstrap,
+        detectors,
+        options,
+        profile,
+        stateRoot,
+        holdS,
+        streamThreads,
+        poolSize,
+        seed,
+        batchWaitMs,
+        null,
+        null,
+        false);
+  }
+
+  /**
+   * @param clientProps Kafka client settings ({@code kafka.*}: security) for every client; null for
+   *     none
+   * @param timeouts the session and transaction timeouts fitted to the cluster; null for the
+   *     detector's own (the embedded broker allows them)
+   * @param removeTopics whether each load's topics are deleted after it (on a cluster someone else
+   *     runs)
+   */
+  public CapacityBench(
+      String bootstrap,
+      Detectors detectors,
+      DetectorOptions options,
+      String profile,
+      Path stateRoot,
+      double holdS,
+      int streamThreads,
+      int poolSize,
+      long seed,
+      long batchWaitMs,
+      Properties clientProps,
+      GroupTimeouts timeouts,
+      boolean removeTopics) {
+    this.clientProps = clientProps;
+    this.timeouts = timeouts;
+    this.removeTopics = removeTopics;
     this.streamThreads = streamThreads;
     this.batchWaitMs = batchWaitMs;
     this.bootstrap = bootstrap;
@@ -117,8 +162,11 @@ public final class CapacityBench {
             batchWaitMs,
             "bench",
             StreamSettings.DEFAULT_SESSION_IDLE_MS);
-    Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, null);
+    Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, clientProps);
     props.put("num.stream.threads", Integer.toString(streamThreads));
+    if (timeouts != null) {
+      timeouts.applyTo(props);
+    }
     List<Recording> recs = new ArrayList<>(neurons);
     for (int i = 0; i < neurons; i++) {
       Recording r = pool.get(i % pool.size());
@@ -135,95 +183,126 @@ public final class CapacityBench {
     List<long[]> lagSeries = new ArrayList<>(); // {elapsedMs, lag}
     double heapMax = 0;
     StreamStats stats = new StreamStats();
-    try (LiveRun run =
-        LiveRun.start(
-            bootstrap,
-            s,
-            detectors,
-            stats,
-            props,
-            stateRoot.resolve(suffix),
-            recs,
-            "bench",
-            false,
-            !profile.equals("eos"))) {
-      long cpu0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      run.startRig();
-      long lastTick = t0;
-      while (run.rigRunning()) {
-        run.poll(
-            Duration.ofMillis(20),
-            (SpikeEvent e) -> {
-              long us = LiveRun.latencyUs(e);
-              // latency after the first 5 s (start-up excluded)
-              if (System.nanoTime() - t0 > 5_000_000_000L) {
-                latency.recordValue(us);
-                emitted.recordValue(Math.max(0, e.getEmittedAtUs() - e.getAcquiredAtUs()));
-                minuteLatency.recordValue(us);
-              }
-              spikes[0]++;
-            });
-        long now = System.nanoTime();
-        if (now - lastTick >= 1_000_000_000L) {
-          lastTick = now;
-          long lag = run.lagChunks();
-          lagSeries.add(new long[] {(now - t0) / 1_000_000L, lag});
-          heapMax = Math.max(heapMax, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
-          if (lagSeries.size() % 60 == 0) {
-            minutes.add(
-                new Minute(
-                    minutes.size() + 1,
-                    pct(minuteLatency, 50),
-                    pct(minuteLatency, 99),
-                    minuteLatency.getTotalCount() == 0
-                        ? Double.NaN
-                        : minuteLatency.getMaxValue() / 1000.0,
+    try {
+      try (LiveRun run =
+          LiveRun.start(
+              bootstrap,
+              s,
+              detectors,
+              stats,
+              props,
+              stateRoot.resolve(suffix),
+              recs,
+              "bench",
+              false,
+              !profile.equals("eos"),
+              clientProps)) {
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        run.startRig();
+        long lastTick = t0;
+        while (run.rigRunning()) {
+          run.poll(
+              Duration.ofMillis(20),
+              (SpikeEvent e) -> {
+                long us = LiveRun.latencyUs(e);
+                // latency after the first 5 s (start-up excluded)
+                if (System.nanoTime() - t0 > 5_000_000_000L) {
+                  latency.recordValue(us);
+                  emitted.recordValue(Math.max(0, e.getEmittedAtUs() - e.getAcquiredAtUs()));
+                  minuteLatency.recordValue(us);
+                }
+                spikes[0]++;
+              });
+          long now = System.nanoTime();
+          if (now - lastTick >= 1_000_000_000L) {
+            lastTick = now;
+            long lag = run.lagChunks();
+            lagSeries.add(new long[] {(now - t0) / 1_000_000L, lag});
+            heapMax = Math.max(heapMax, mem.getHeapMemoryUsage().getUsed() / 1048576.0);
+            if (lagSeries.size() % 60 == 0) {
+              minutes.add(
+                  new Minute(
+                      minutes.size() + 1,
+                      pct(minuteLatency, 50),
+                      pct(minuteLatency, 99),
+                      minuteLatency.getTotalCount() == 0
+                          ? Double.NaN
+                          : minuteLatency.getMaxValue() / 1000.0,
+                      lag,
+                      oldGenAfterGcMiB()));
+              minuteLatency.reset();
+            }
+            progress.accept(
+                String.format(
+                    "%4d neurons  %3.0f/%3.0f s  lag %6d chunks  latency p99 %7.1f ms",
+                    neurons,
+                    (now - t0) / 1e9,
+                    holdS,
                     lag,
-                    oldGenAfterGcMiB()));
-            minuteLatency.reset();
+                    latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1000.0));
           }
-          progress.accept(
-              String.format(
-                  "%4d neurons  %3.0f/%3.0f s  lag %6d chunks  latency p99 %7.1f ms",
-                  neurons,
-                  (now - t0) / 1e9,
-                  holdS,
-                  lag,
-                  latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99) / 1000.0));
+        }
+        double elapsedS = (System.nanoTime() - t0) / 1e9;
+        double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsedS;
+        long lagEnd = run.lagChunks();
+        long lagMaxLastThird = 0;
+        for (long[] p : lagSeries) {
+          if (p[0] >= holdS * 1000 * 2 / 3) {
+            lagMaxLastThird = Math.max(lagMaxLastThird, p[1]);
+          }
+        }
+        // sustained: never more than 200 ms of input behind in the last third of the hold
+        // and the rig itself kept to real time
+        boolean sustained =
+            lagMaxLastThird <= neurons * 20L && lagEnd <= neurons * 20L && elapsedS <= holdS + 1.0;
+        return new Step(
+            neurons,
+            holdS,
+            sustained,
+            lagEnd,
+            lagMaxLastThird,
+            stats.samples.sum() / elapsedS,
+            pct(latency, 50),
+            pct(latency, 99),
+            pct(latency, 99.9),
+            latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0,
+            pct(emitted, 50),
+            pct(emitted, 99),
+            spikes[0],
+            cpuCores,
+            heapMax,
+            stats.badTotal(),
+            minutes);
+      }
+    } finally {
+      if (removeTopics) {
+        removeTopics(props, s, suffix);
+      }
+    }
+  }
+
+  /** Deletes a load's topics and its changelog (the application id's prefix) from the cluster. */
+  private static void removeTopics(Properties props, StreamSettings s, String applicationId) {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            io.voltspike.stream.DetectorApp.adminProperties(props))) {
+      java.util.Set<String> doomed = new java.util.TreeSet<>();
+      for (String t : admin.listTopics().names().get()) {
+        if (t.startsWith(applicationId + "-")
+            || t.equals(s.samplesTopic())
+            || t.equals(s.framesTopic())
+            || t.equals(s.spikesTopic())
+            || t.equals(s.deadLetterTopic())) {
+          doomed.add(t);
         }
       }
-      double elapsedS = (System.nanoTime() - t0) / 1e9;
-      double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsedS;
-      long lagEnd = run.lagChunks();
-      long lagMaxLastThird = 0;
-      for (long[] p : lagSeries) {
-        if (p[0] >= holdS * 1000 * 2 / 3) {
-          lagMaxLastThird = Math.max(lagMaxLastThird, p[1]);
-        }
-      }
-      // sustained: never more than 200 ms of input behind in the last third of the hold
-      // and the rig itself kept to real time
-      boolean sustained =
-          lagMaxLastThird <= neurons * 20L && lagEnd <= neurons * 20L && elapsedS <= holdS + 1.0;
-      return new Step(
-          neurons,
-          holdS,
-          sustained,
-          lagEnd,
-          lagMaxLastThird,
-          stats.samples.sum() / elapsedS,
-          pct(latency, 50),
-          pct(latency, 99),
-          pct(latency, 99.9),
-          latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0,
-          pct(emitted, 50),
-          pct(emitted, 99),
-          spikes[0],
-          cpuCores,
-          heapMax,
-          stats.badTotal(),
-          minutes);
+      admin.deleteTopics(doomed).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot delete the benchmark's topics of " + applicationId + ": " + e.getCause(), e);
     }
   }
 

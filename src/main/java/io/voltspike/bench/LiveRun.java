@@ -82,6 +82,35 @@ public final class LiveRun implements AutoCloseable {
       String session,
       boolean endOfSession,
       boolean readUncommitted) {
+    return start(
+        bootstrap,
+        s,
+        detectors,
+        stats,
+        streamsProps,
+        stateDir,
+        recordings,
+        session,
+        endOfSession,
+        readUncommitted,
+        null);
+  }
+
+  /**
+   * @param clientProps Kafka client settings (security) for the rig and the reader; null for none
+   */
+  public static LiveRun start(
+      String bootstrap,
+      StreamSettings s,
+      Detectors detectors,
+      StreamStats stats,
+      Properties streamsProps,
+      Path stateDir,
+      List<Recording> recordings,
+      String session,
+      boolean endOfSession,
+      boolean readUncommitted,
+      Properties clientProps) {
     DetectorApp app =
         DetectorApp.start(
             s,
@@ -93,8 +122,9 @@ public final class LiveRun implements AutoCloseable {
             stats);
     Replayer rig = null;
     try {
-      rig = new Replayer(bootstrap, s.samplesTopic(), null);
-      SpikeFollower follower = new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, null);
+      rig = new Replayer(bootstrap, s.samplesTopic(), clientProps);
+      SpikeFollower follower =
+          new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, clientProps);
       Replayer r = rig;
       return new LiveRun(
           app,

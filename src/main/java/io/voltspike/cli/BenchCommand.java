@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.voltspike.bench.CapacityBench;
 import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.PeakSign;
+import io.voltspike.stream.DetectorApp;
 import io.voltspike.stream.EmbeddedBroker;
+import io.voltspike.stream.GroupTimeouts;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,13 +34,16 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "End-to-end capacity on the embedded broker: N simulated neurons at real-time 1 kHz (10 ms",
-      "chunks), ramped until the input lag grows; latency p50/p99/p99.9, CPU and heap at the",
-      "largest sustained N and at half of it. The last line is one JSON object."
+      "End-to-end capacity on the embedded broker, or a Kafka cluster (--bootstrap-servers, with",
+      "the kafka.* settings of --config): N simulated neurons at real-time 1 kHz (10 ms chunks),",
+      "ramped until the input lag grows; latency p50/p99/p99.9, CPU and heap at the largest",
+      "sustained N and at half of it. The last line is one JSON object. On a cluster each load's",
+      "topics are deleted after it."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DetectorMixin detector;
+  @Mixin KafkaMixin kafka;
 
   @Option(
       names = "--profile",
@@ -107,10 +113,24 @@ public final class BenchCommand implements Callable<Integer> {
     List<CapacityBench.Step> steps = new ArrayList<>();
     CapacityBench.Step best = null;
     CapacityBench.Step half = null;
-    try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"), 0)) {
+    boolean external = !kafka.embedded();
+    Properties clientProps = external ? kafka.clientProperties() : null;
+    try (EmbeddedBroker broker = external ? null : EmbeddedBroker.start(dir.resolve("broker"), 0)) {
+      String bootstrap = external ? kafka.bootstrapServers : broker.bootstrapServers();
+      GroupTimeouts timeouts = null;
+      if (external) {
+        Properties probe = new Properties();
+        probe.putAll(clientProps);
+        probe.put("bootstrap.servers", bootstrap);
+        timeouts =
+            GroupTimeouts.fit(
+                GroupTimeouts.BrokerLimits.describe(DetectorApp.adminProperties(probe)),
+                clientProps);
+        err.println(timeouts.describe());
+      }
       CapacityBench bench =
           new CapacityBench(
-              broker.bootstrapServers(),
+              bootstrap,
               ShutdownSequence.detectors(),
               opts,
               profile,
@@ -119,7 +139,10 @@ public final class BenchCommand implements Callable<Integer> {
               streamThreads,
               32,
               7,
-              batchWaitMs);
+              batchWaitMs,
+              clientProps,
+              timeouts,
+              external);
       if (warmupS > 0) {
         bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
         err.println();

@@ -52,4 +52,39 @@ class BenchCommandIT {
     assertTrue(at.get("emittedP50Ms").asDouble() <= at.get("p50Ms").asDouble(), at.toString());
     assertEquals(0, at.get("badRecords").asInt());
   }
+
+  @Test
+  void onAClusterAtStockSettingsItFitsItsTimeoutsAndLeavesNoTopicsBehind(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (io.voltspike.stream.EmbeddedBroker broker =
+        io.voltspike.stream.EmbeddedBroker.startStock(dir.resolve("broker"), 0)) {
+      CliTest.Run r =
+          CliTest.run(
+              "bench",
+              "--json",
+              "--bootstrap-servers",
+              broker.bootstrapServers(),
+              "--fixed-neurons",
+              "4",
+              "--hold-s",
+              "10",
+              "--warmup-s",
+              "0");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("consumer session timeout 6.0 s"), r.err());
+      String[] lines = r.out().strip().split("\n");
+      JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
+      assertTrue(j.get("sustained").asBoolean(), j.toString());
+      assertEquals(4000, j.get("at_max").get("samplesPerS").asDouble(), 400);
+      java.util.Properties p = new java.util.Properties();
+      p.put("bootstrap.servers", broker.bootstrapServers());
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(p)) {
+        java.util.Set<String> left = admin.listTopics().names().get();
+        assertTrue(
+            left.stream().noneMatch(t -> t.contains("bench-")),
+            "the bench's topics are deleted: " + left);
+      }
+    }
+  }
 }
