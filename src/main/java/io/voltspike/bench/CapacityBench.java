@@ -77,35 +77,6 @@ public final class CapacityBench {
    * @param holdS length of the simulated recordings: the longest load
    * @param poolSize distinct simulated recordings, reused round-robin across neurons
    * @param batchWaitMs longest a window waits for batched inference (the detector's punctuator)
-   */
-  public CapacityBench(
-      String bootstrap,
-      Detectors detectors,
-      DetectorOptions options,
-      String profile,
-      Path stateRoot,
-      double holdS,
-      int streamThreads,
-      int poolSize,
-      long seed,
-      long batchWaitMs) {
-    this(
-        bootstrap,
-        detectors,
-        options,
-        profile,
-        stateRoot,
-        holdS,
-        streamThreads,
-        poolSize,
-        seed,
-        batchWaitMs,
-        null,
-        null,
-        false);
-  }
-
-  /**
    * @param clientProps Kafka client settings ({@code kafka.*}: security) for every client; null for
    *     none
    * @param timeouts the session and transaction timeouts fitted to the cluster; null for the

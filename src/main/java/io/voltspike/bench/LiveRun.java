@@ -70,33 +70,6 @@ public final class LiveRun implements AutoCloseable {
    * @param endOfSession whether the rig ends each neuron's session after its last chunk
    * @param readUncommitted whether the reader sees events before their transaction commits (the
    *     low-latency profile's closed-loop reader)
-   */
-  public static LiveRun start(
-      String bootstrap,
-      StreamSettings s,
-      Detectors detectors,
-      StreamStats stats,
-      Properties streamsProps,
-      Path stateDir,
-      List<Recording> recordings,
-      String session,
-      boolean endOfSession,
-      boolean readUncommitted) {
-    return start(
-        bootstrap,
-        s,
-        detectors,
-        stats,
-        streamsProps,
-        stateDir,
-        recordings,
-        session,
-        endOfSession,
-        readUncommitted,
-        null);
-  }
-
-  /**
    * @param clientProps Kafka client settings (security) for the rig and the reader; null for none
    */
   public static LiveRun start(

@@ -110,7 +110,8 @@ public final class DemoCommand implements Callable<Integer> {
                   recs,
                   "demo",
                   true,
-                  profile.equals("low-latency"));
+                  profile.equals("low-latency"),
+                  null);
           // at SIGTERM the hook stops the streams (then the broker, then the models); the rig and
           // the reader belong to this thread and end with it
           ShutdownSequence.Registration appStop =
