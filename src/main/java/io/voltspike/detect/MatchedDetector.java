@@ -33,6 +33,9 @@ public final class MatchedDetector implements SpikeDetector {
   private final double[] recentEvidence;
   private SpikeSink current;
 
+  /** The extractor's sink, made once (not a new method reference per sample). */
+  private final io.voltspike.signal.FeatureSink frameSink = this::onFrame;
+
   /** The calibrated threshold is never below this (robust sd). */
   public static final double CALIBRATED_FLOOR = 3.0;
 
@@ -113,20 +116,20 @@ public final class MatchedDetector implements SpikeDetector {
   public void push(float[] samples, int offset, int length, SpikeSink sink) {
     current = sink;
     for (int i = 0; i < length; i++) {
-      features.push(sign * samples[offset + i], this::onFrame);
+      features.push(sign * samples[offset + i], frameSink);
     }
   }
 
   @Override
   public void pushGap(long count, SpikeSink sink) {
     current = sink;
-    features.pushGap(count, this::onFrame);
+    features.pushGap(count, frameSink);
   }
 
   @Override
   public void flush(SpikeSink sink) {
     current = sink;
-    features.flush(this::onFrame);
+    features.flush(frameSink);
     endSegment();
   }
 

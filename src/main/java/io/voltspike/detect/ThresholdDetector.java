@@ -31,6 +31,9 @@ public final class ThresholdDetector implements SpikeDetector {
   private long frames;
   private SpikeSink current;
 
+  /** The extractor's sink, made once (not a new method reference per sample). */
+  private final io.voltspike.signal.FeatureSink frameSink = this::onFrame;
+
   public ThresholdDetector(DetectorOptions options) {
     this.options = options;
     this.features = new FeatureExtractor(options.features());
@@ -66,20 +69,20 @@ public final class ThresholdDetector implements SpikeDetector {
   public void push(float[] samples, int offset, int length, SpikeSink sink) {
     current = sink;
     for (int i = 0; i < length; i++) {
-      features.push(sign * samples[offset + i], this::onFrame);
+      features.push(sign * samples[offset + i], frameSink);
     }
   }
 
   @Override
   public void pushGap(long count, SpikeSink sink) {
     current = sink;
-    features.pushGap(count, this::onFrame);
+    features.pushGap(count, frameSink);
   }
 
   @Override
   public void flush(SpikeSink sink) {
     current = sink;
-    features.flush(this::onFrame);
+    features.flush(frameSink);
     picker.flush(sink);
   }
 

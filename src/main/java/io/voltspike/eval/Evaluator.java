@@ -84,17 +84,22 @@ public final class Evaluator {
     Counts c =
         new Counts(
             m.tp(), m.fp(), m.fn(), r.length() - from, (r.length() - from) / r.sampleRateHz());
-    PeakSign sign = peakSignFor(r, explicitSign);
-    long[] truthSamples = java.util.Arrays.stream(truth).asLongStream().toArray();
+    // the detected spikes' heights, then the true spikes': one pass over the trace's features
+    long[] detected = OfflineDetection.samples(scored);
+    long[] both = java.util.Arrays.copyOf(detected, detected.length + truth.length);
+    for (int i = 0; i < truth.length; i++) {
+      both[detected.length + i] = truth[i];
+    }
+    double[] heights = Plausibility.heights(r, peakSignFor(r, explicitSign), both);
     BurstRecall bursts =
         BurstRecall.of(
-            truth, m.matchOfTruth(), Plausibility.heights(r, sign, truthSamples), r.sampleRateHz());
+            truth,
+            m.matchOfTruth(),
+            java.util.Arrays.copyOfRange(heights, detected.length, heights.length),
+            r.sampleRateHz());
     double snr = r.meta("snr").map(Double::parseDouble).orElse(Double.NaN);
     String family = r.meta("family").orElse("unknown");
-    int low =
-        Plausibility.low(
-            Plausibility.heights(
-                r, peakSignFor(r, explicitSign), OfflineDetection.samples(scored)));
+    int low = Plausibility.low(java.util.Arrays.copyOf(heights, detected.length));
     return new TraceResult(r.name(), detector, snr, family, c, scored, low, bursts);
   }
 

@@ -55,14 +55,15 @@ public final class DetectorApp implements AutoCloseable {
         recent.removeFirst();
       }
       String why = StreamFailures.oneLine(e);
-      if (StreamFailures.retriable(e) && recent.size() < MAX_REPLACEMENTS) {
+      boolean retriable = StreamFailures.retriable(e);
+      if (retriable && recent.size() < MAX_REPLACEMENTS) {
         recent.addLast(now);
         stats.threadReplacements.increment();
         LOG.warn("stream thread failed on a retriable error; replacing it: {}", why);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       }
       String msg =
-          StreamFailures.retriable(e)
+          retriable
               ? "the stream thread failed "
                   + (MAX_REPLACEMENTS + 1)
                   + " times within "
