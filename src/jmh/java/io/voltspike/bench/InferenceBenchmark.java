@@ -60,9 +60,10 @@ public class InferenceBenchmark {
   @Setup(Level.Trial)
   public void setup() throws OrtException {
     Path file = Path.of(System.getProperty("voltspike.home", "."), model);
-    wrapped = OnnxSpikeModel.load(file, ExecutionProvider.CPU, threads, FeatureConfig.defaults().hash());
+    // any shipped model: five features, or them and the whitened channel
+    wrapped = OnnxSpikeModel.load(file, ExecutionProvider.CPU, threads, null);
     Random r = new Random(3);
-    input = new float[batch * 5 * 100];
+    input = new float[batch * wrapped.channels() * 100];
     for (int i = 0; i < input.length; i++) {
       input[i] = (float) r.nextGaussian();
     }
@@ -75,7 +76,7 @@ public class InferenceBenchmark {
     bareBuffer =
         ByteBuffer.allocateDirect(4 * input.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
     bareBuffer.put(input).rewind();
-    bareInput = OnnxTensor.createTensor(env, bareBuffer, new long[] {batch, 5, 100});
+    bareInput = OnnxTensor.createTensor(env, bareBuffer, new long[] {batch, wrapped.channels(), 100});
   }
 
   @TearDown(Level.Trial)

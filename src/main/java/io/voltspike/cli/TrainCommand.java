@@ -109,12 +109,24 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--training-preset",
-      defaultValue = "default",
+      defaultValue = "train",
       description =
-          "Simulated traces to train and validate on: default (the classic families at 1 kHz,"
-              + " what the shipped models were trained on) or train (domain randomisation: any"
-              + " waveform, nuisance, spike-free traces, 400-2000 Hz). Default: ${DEFAULT-VALUE}.")
+          "Simulated traces to train and validate on: default (the classic families at 1 kHz)"
+              + " or train (domain randomisation: any"
+              + " waveform, nuisance, spike-free traces, 400-2000 Hz) or mixed (half each,"
+              + " interleaved). Default: ${DEFAULT-VALUE}.")
   String trainingPreset;
+
+  @Option(
+      names = "--whitened-channel",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Give the network a sixth input: the normalized channel whitened by the neuron's own"
+              + " AR(8) noise model (the model's feature hash says so); --no-whitened-channel"
+              + " trains on the five features alone. Default: ${DEFAULT-VALUE}.")
+  boolean whitenedChannel;
 
   @Option(
       names = "--output",
@@ -131,7 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UNetSpec arch = UNetSpec.parse(architecture, FeatureConfig.CHANNELS.length, 100);
+    UNetSpec arch =
+        UNetSpec.parse(
+            architecture, FeatureConfig.CHANNELS.length + (whitenedChannel ? 1 : 0), 100);
     PrintWriter out = spec.commandLine().getOut();
     if (java.nio.file.Files.exists(output) && !overwrite) {
       throw new IllegalArgumentException(

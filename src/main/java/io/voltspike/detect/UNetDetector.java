@@ -4,6 +4,7 @@ import io.voltspike.avro.state.UNetState;
 import io.voltspike.io.StateArrays;
 import io.voltspike.io.StateCodec;
 import io.voltspike.model.WindowModel;
+import io.voltspike.signal.FeatureConfig;
 import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.signal.RobustScale;
 import java.util.ArrayList;
@@ -53,7 +54,13 @@ public final class UNetDetector implements SpikeDetector {
   static final double SCALE_STEP = 0.004;
 
   private static final int HIGHPASS = 2;
-  private static final int CHANNELS = 5;
+  private static final int FEATURES = FeatureConfig.CHANNELS.length;
+
+  /** Input channels of the model: the five features, and the whitened channel when it reads it. */
+  private final int channels;
+
+  /** Whether the model reads the whitened channel ({@link FeatureConfig#WHITENED}) sixth. */
+  private final boolean whitenedChannel;
 
   private final WindowModel model;
   private final FeatureExtractor features;
@@ -79,7 +86,8 @@ public final class UNetDetector implements SpikeDetector {
 
   /**
    * The neuron's whitened evidence, and each undecided sample's in robust sd (negative infinity
-   * until the template's last frame is in); null when {@code min_evidence_sd} is 0.
+   * until the template's last frame is in); null when {@code min_evidence_sd} is 0 and the model
+   * does not read the whitened channel.
    */
   private final WhitenedEvidence evidence;
 
@@ -87,9 +95,9 @@ public final class UNetDetector implements SpikeDetector {
   private final double minEvidenceSd;
 
   /**
-   * Whether this unit uses the evidence: a unit restored from a state written without it (by
+   * Whether this unit runs the evidence: a unit restored from a state written without it (by
    * version 1 of the state, or with the evidence off) keeps deciding as it did until its session
-   * ends.
+   * ends. The floor's exception applies when this is on and {@code min_evidence_sd} is above 0.
    */
   private boolean evidenceOn;
 
@@ -124,19 +132,23 @@ public final class UNetDetector implements SpikeDetector {
       throw new IllegalArgumentException(
           "the unet detector needs one polarity; valid peak_sign values for it: pos, neg");
     }
-    if (model.channels() != CHANNELS) {
+    if (model.channels() != FEATURES && model.channels() != FEATURES + 1) {
       throw new IllegalArgumentException(
-          "the model takes " + model.channels() + " channels; the feature extractor makes 5");
+          "the model takes "
+              + model.channels()
+              + " channels; the detector makes 5 (the features) or 6 (and the whitened channel)");
     }
+    this.channels = model.channels();
+    this.whitenedChannel = channels == FEATURES + 1;
     double fs = options.features().sampleRateHz();
     this.model = model;
     this.features = new FeatureExtractor(options.features());
-    if (!options.features().hash().equals(model.featureHash())) {
+    if (!options.features().hash(whitenedChannel).equals(model.featureHash())) {
       throw new IllegalArgumentException(
           "model feature hash "
               + model.featureHash()
               + " does not match this extractor's "
-              + options.features().hash()
+              + options.features().hash(whitenedChannel)
               + " (sample rate "
               + fs
               + " Hz); the model was trained with "
@@ -174,7 +186,7 @@ public final class UNetDetector implements SpikeDetector {
         u.usesModelThreshold() ? model.probabilityThreshold() : u.probabilityThreshold();
     this.batchSize = u.batchSize();
     this.frameCap = window + stride;
-    this.frames = new float[CHANNELS * frameCap];
+    this.frames = new float[channels * frameCap];
     this.accCap = 2 * (window + stride);
     this.imputed = new boolean[accCap];
     this.sumInterior = new double[accCap];
@@ -185,7 +197,9 @@ public final class UNetDetector implements SpikeDetector {
     this.evidenceSd = new float[accCap];
     this.minEvidenceSd = u.minEvidenceSd();
     this.evidence =
-        minEvidenceSd > 0 ? new WhitenedEvidence(options.features().sampleRateHz(), 0) : null;
+        minEvidenceSd > 0 || whitenedChannel
+            ? new WhitenedEvidence(options.features().sampleRateHz(), 0)
+            : null;
     this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
   }
@@ -278,7 +292,7 @@ public final class UNetDetector implements SpikeDetector {
   /** Copies pending window {@code i}'s features (channels first) into {@code dst}. */
   @Override
   public void copyPending(int i, float[] dst, int dstOffset) {
-    System.arraycopy(pending, i * CHANNELS * window, dst, dstOffset, CHANNELS * window);
+    System.arraycopy(pending, i * channels * window, dst, dstOffset, channels * window);
   }
 
   /** Applies the probabilities of every pending window (in pending order) and clears them. */
@@ -301,7 +315,7 @@ public final class UNetDetector implements SpikeDetector {
       runPending(current); // keep the accumulator ring from overrunning undecided samples
     }
     int fi = (int) Math.floorMod(index, (long) frameCap);
-    for (int c = 0; c < CHANNELS; c++) {
+    for (int c = 0; c < FEATURES; c++) {
       frames[c * frameCap + fi] = frame[c];
     }
     int ai = (int) Math.floorMod(index, (long) accCap);
@@ -315,6 +329,9 @@ public final class UNetDetector implements SpikeDetector {
       double z = evidence.push(index, frame[0], imp);
       if (!Double.isNaN(z)) {
         evidenceSd[(int) Math.floorMod(index - evidence.delayFrames(), (long) accCap)] = (float) z;
+      }
+      if (whitenedChannel) {
+        frames[FEATURES * frameCap + fi] = evidence.lastWhitened();
       }
     }
     sumInterior[ai] = 0;
@@ -371,18 +388,18 @@ public final class UNetDetector implements SpikeDetector {
   }
 
   private void addPending(long start, boolean padded) {
-    int need = (pendingCount + 1) * CHANNELS * window;
+    int need = (pendingCount + 1) * channels * window;
     if (pending.length < need) {
       pending = Arrays.copyOf(pending, Math.max(need, 2 * pending.length));
       pendingStarts =
           Arrays.copyOf(pendingStarts, Math.max(pendingCount + 1, 2 * pendingStarts.length));
     }
-    int base = pendingCount * CHANNELS * window;
+    int base = pendingCount * channels * window;
     long last = framesEnd - 1;
     for (int t = 0; t < window; t++) {
       long idx = Math.min(start + t, last); // padded: repeat the last frame
       int fi = (int) Math.floorMod(idx, (long) frameCap);
-      for (int c = 0; c < CHANNELS; c++) {
+      for (int c = 0; c < channels; c++) {
         pending[base + c * window + t] = frames[c * frameCap + fi];
       }
     }
@@ -405,7 +422,7 @@ public final class UNetDetector implements SpikeDetector {
     }
     int left = pendingCount - n;
     if (left > 0) {
-      System.arraycopy(pending, n * CHANNELS * window, pending, 0, left * CHANNELS * window);
+      System.arraycopy(pending, n * channels * window, pending, 0, left * channels * window);
       System.arraycopy(pendingStarts, n, pendingStarts, 0, left);
     }
     pendingCount = left;
@@ -449,7 +466,7 @@ public final class UNetDetector implements SpikeDetector {
       if (prob >= threshold
           && minHeightSd > 0
           && height(u) < minHeightSd
-          && !(evidenceOn && evidence(u) >= minEvidenceSd)) {
+          && !(evidenceOn && minEvidenceSd > 0 && evidence(u) >= minEvidenceSd)) {
         prob = 0; // not above this neuron's own noise
       }
       picker.push(prob, threshold, sink);
@@ -529,7 +546,7 @@ public final class UNetDetector implements SpikeDetector {
             .setHeightSd(height)
             .setPicker(picker.state())
             .setPendingStarts(starts)
-            .setPending(StateArrays.floats(pending, 0, pendingCount * CHANNELS * window))
+            .setPending(StateArrays.floats(pending, 0, pendingCount * channels * window))
             .setEvidence(evidenceOn ? evidence.state() : null)
             .setEvidenceSd(evid)
             .build());
@@ -554,6 +571,10 @@ public final class UNetDetector implements SpikeDetector {
     Arrays.fill(heightSd, 0f);
     Arrays.fill(evidenceSd, Float.NEGATIVE_INFINITY);
     boolean storedEvidence = s.getEvidence() != null && evidence != null;
+    if (whitenedChannel && !storedEvidence) {
+      throw new io.voltspike.io.StateFormatException(
+          "the stored unet state has no noise whitener, which this model's whitened channel needs");
+    }
     evidenceOn = storedEvidence;
     if (storedEvidence) {
       evidence.restore(s.getEvidence());
@@ -580,14 +601,14 @@ public final class UNetDetector implements SpikeDetector {
     }
     picker.restore(s.getPicker());
     pendingCount = s.getPendingStarts().size();
-    pending = new float[Math.max(1, pendingCount) * CHANNELS * window];
+    pending = new float[Math.max(1, pendingCount) * channels * window];
     pendingStarts = new long[Math.max(1, pendingCount)];
     StateArrays.requireLength(
-        s.getPending().size(), pendingCount * CHANNELS * window, "unet pending windows");
+        s.getPending().size(), pendingCount * channels * window, "unet pending windows");
     for (int i = 0; i < pendingCount; i++) {
       pendingStarts[i] = s.getPendingStarts().get(i);
     }
-    for (int i = 0; i < pendingCount * CHANNELS * window; i++) {
+    for (int i = 0; i < pendingCount * channels * window; i++) {
       pending[i] = s.getPending().get(i);
     }
   }

@@ -38,7 +38,7 @@ public record UNetOptions(
     double minHeightSd,
     double minEvidenceSd) {
 
-  public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet.onnx");
+  public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet-whitened.onnx");
 
   /** The default height floor, in robust sd of the neuron's high-pass channel. */
   public static final double DEFAULT_MIN_HEIGHT_SD = 3.0;

@@ -46,6 +46,7 @@ public final class WhitenedEvidence {
   private final float[] normalized;
   private final boolean[] imputed;
   private long learned;
+  private float lastWhitened;
   private long whitenerFitsSeen = -1;
   private long nextFrame;
   private long segmentStart;
@@ -73,6 +74,28 @@ public final class WhitenedEvidence {
     this.imputed = new boolean[ring];
     java.util.Arrays.fill(imputed, true);
     whitenTemplate();
+  }
+
+  /**
+   * The whitened value of the frame the last {@link #push} took (the U-Net's optional sixth
+   * channel, {@link io.voltspike.signal.FeatureConfig#WHITENED}).
+   */
+  public float lastWhitened() {
+    return lastWhitened;
+  }
+
+  /**
+   * The whitened channel of a whole gap-free trace: what {@link #lastWhitened()} gives frame by
+   * frame, for training on whole traces.
+   */
+  public static float[] whitenedChannel(
+      float[] normalized, boolean[] imputed, double sampleRateHz) {
+    NoiseWhitener w = NoiseWhitener.forRate(WHITEN_ORDER, sampleRateHz);
+    float[] out = new float[normalized.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) w.push(normalized[i], imputed[i]);
+    }
+    return out;
   }
 
   /** Frames after {@code c} needed before its evidence is known. */
@@ -123,6 +146,7 @@ public final class WhitenedEvidence {
       startSegment(index);
     }
     double w = whitener.push(x, isImputed);
+    lastWhitened = (float) w;
     if (whitener.fits() != whitenerFitsSeen) {
       whitenTemplate();
     }

@@ -42,6 +42,26 @@ public record FeatureConfig(
     "normalized", "gaussian", "highpass", "derivative", "median"
   };
 
+  /**
+   * The optional sixth channel: the normalized channel whitened by the neuron's own AR(8) noise
+   * model ({@code detect.WhitenedEvidence}'s whitener), in innovation standard deviations. A model
+   * trained with it says so in its feature hash ({@link #hash(boolean)}).
+   */
+  public static final String WHITENED = "whitened";
+
+  /** What the whitened channel depends on, part of the canonical form of a model that reads it. */
+  static final String WHITENER_CANONICAL = "whitener=ar8,refit_s=1,memory_s=5,censor_sd=4";
+
+  /** The channel names of a model with or without the whitened channel, in input order. */
+  public static String[] channels(boolean whitened) {
+    if (!whitened) {
+      return CHANNELS.clone();
+    }
+    String[] c = java.util.Arrays.copyOf(CHANNELS, CHANNELS.length + 1);
+    c[CHANNELS.length] = WHITENED;
+    return c;
+  }
+
   public FeatureConfig {
     require(sampleRateHz > 0 && Double.isFinite(sampleRateHz), "sampleRateHz", sampleRateHz);
     require(baselineWindowMs > 0, "baselineWindowMs", baselineWindowMs);
@@ -164,26 +184,42 @@ public record FeatureConfig(
 
   /** A canonical text form: every field, fixed formatting, used for the hash. */
   public String canonical() {
-    return String.format(
-        Locale.ROOT,
-        "voltspike-features-v1;channels=%s;fs=%.6f;baseline_ms=%.6f;noise_ms=%.6f;noise_dec=%d;"
-            + "gauss_sigma_ms=%.6f;hp_hz=%.6f;median_ms=%.6f;max_gap_ms=%.6f",
-        String.join(",", CHANNELS),
-        sampleRateHz,
-        baselineWindowMs,
-        noiseWindowMs,
-        noiseDecimation,
-        gaussianSigmaMs,
-        highPassCutoffHz,
-        medianWindowMs,
-        maxGapMs);
+    return canonical(false);
+  }
+
+  /**
+   * The canonical form of the features a model reads: with {@code whitened}, the sixth channel and
+   * its whitener's settings too.
+   */
+  public String canonical(boolean whitened) {
+    String base =
+        String.format(
+            Locale.ROOT,
+            "voltspike-features-v1;channels=%s;fs=%.6f;baseline_ms=%.6f;noise_ms=%.6f;noise_dec=%d;"
+                + "gauss_sigma_ms=%.6f;hp_hz=%.6f;median_ms=%.6f;max_gap_ms=%.6f",
+            String.join(",", channels(whitened)),
+            sampleRateHz,
+            baselineWindowMs,
+            noiseWindowMs,
+            noiseDecimation,
+            gaussianSigmaMs,
+            highPassCutoffHz,
+            medianWindowMs,
+            maxGapMs);
+    return whitened ? base + ";" + WHITENER_CANONICAL : base;
   }
 
   /** First 16 hex digits of SHA-256 over {@link #canonical()}. */
   public String hash() {
+    return hash(false);
+  }
+
+  /** The hash of {@link #canonical(boolean)}. */
+  public String hash(boolean whitened) {
     try {
       byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical(whitened).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

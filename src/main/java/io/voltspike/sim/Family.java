@@ -32,13 +32,33 @@ public enum Family {
   /** Out of training: intermittent 150-250 Hz oscillation bursts. */
   RIPPLE,
   /** Out of training: heavy-tailed (Student-t, 3 degrees of freedom) noise. */
-  HEAVY_TAIL;
+  HEAVY_TAIL,
+  /**
+   * Held out: frequent bursts of 2-5 spikelets shrinking faster than training's (x0.5-0.6) on
+   * plateaus taller than training's (0.8-1.0 of the spike height).
+   */
+  SPIKELETS,
+  /** Held out: intermittent 20-80 Hz (gamma-band) oscillation bursts of 0.5-0.8 spike heights. */
+  GAMMA,
+  /**
+   * Held out: a falling indicator (spikes dim it) with more bleaching (70-80 %), drift and motion
+   * than training ever draws.
+   */
+  FALLING,
+  /** Held out: few-spike neurons, 0.05-0.3 spikes per second, below training's lowest rate. */
+  SPARSE;
 
   /** The five families of {@code --preset bench} and {@code default}, in their fixed order. */
   public static final Family[] CLASSIC = {REGULAR, BURSTING, BLEACHING, MOTION, SUBTHRESHOLD};
 
   /** The families of {@code --preset unseen}: nuisances and shapes training never shows. */
   public static final Family[] UNSEEN = {AHP, HUM, BROWN, RIPPLE, HEAVY_TAIL};
+
+  /**
+   * The families of {@code --preset holdout}: what real neurons do (bursts, gamma, falling
+   * indicators, few spikes), with parameters outside every training preset's ranges.
+   */
+  public static final Family[] HOLDOUT = {SPIKELETS, GAMMA, FALLING, SPARSE};
 
   public static Family parse(String s) {
     try {

@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  *   <li>{@code unseen}: the generalisation set: 100 traces x 30 s in five families whose nuisances
  *       training never shows (after-hyperpolarisation, mains hum, random-walk noise, 150-250 Hz
  *       ripples, heavy-tailed noise), SNR 3-9, seed 20261202.
+ *   <li>{@code holdout}: 100 traces x 30 s of what real neurons do, with parameters outside the
+ *       ranges of both training presets (see {@link #holdout}): fast-shrinking spikelets on tall
+ *       plateaus, gamma-band oscillation bursts up to 0.8 spike heights, a falling indicator with
+ *       heavy bleaching and motion, few-spike neurons; SNR 3-9, seed 20261204.
  *   <li>{@code silent}: 40 spike-free traces x 30 s (noise, bleaching, drift, subthreshold activity
  *       and 4-100 Hz oscillations up to 3x the noise), seed 20261203: every reported spike is a
  *       false positive.
@@ -31,9 +35,11 @@ public enum Preset {
   BENCH,
   TRAIN,
   UNSEEN,
-  SILENT;
+  SILENT,
+  HOLDOUT;
 
   public static final long UNSEEN_SEED = 20261202L;
+  public static final long HOLDOUT_SEED = 20261204L;
   public static final long SILENT_SEED = 20261203L;
 
   /** Frame rates of the training traces that are not at the model's rate. */
@@ -79,16 +85,22 @@ public enum Preset {
       }
       return out;
     }
-    if (this == UNSEEN || this == SILENT) {
-      int n = neurons == null ? (this == UNSEEN ? 100 : 40) : neurons;
+    if (this == UNSEEN || this == SILENT || this == HOLDOUT) {
+      int n = neurons == null ? (this == SILENT ? 40 : 100) : neurons;
       double d = durationS == null ? 30.0 : durationS;
-      long s = seed == null ? (this == UNSEEN ? UNSEEN_SEED : SILENT_SEED) : seed;
+      long s =
+          seed != null
+              ? seed
+              : this == UNSEEN ? UNSEEN_SEED : this == SILENT ? SILENT_SEED : HOLDOUT_SEED;
       for (int i = 0; i < n; i++) {
         SplittableRandom r = new SplittableRandom(mix(s, i));
         TraceParams p =
-            this == UNSEEN
-                ? unseen(Family.UNSEEN[i % Family.UNSEEN.length], i, d, sampleRateHz, r)
-                : silent(d, sampleRateHz, r);
+            switch (this) {
+              case UNSEEN -> unseen(Family.UNSEEN[i % Family.UNSEEN.length], i, d, sampleRateHz, r);
+              case HOLDOUT ->
+                  holdout(Family.HOLDOUT[i % Family.HOLDOUT.length], i, d, sampleRateHz, r);
+              default -> silent(d, sampleRateHz, r);
+            };
         out.add(new Spec(name(i), p, mix(s, i + 1_000_000)));
       }
       return out;
@@ -196,6 +208,53 @@ public enum Preset {
       }
       case HEAVY_TAIL -> m.put("noise_df", "3");
       default -> throw new IllegalArgumentException(f + " is not an out-of-training family");
+    }
+    return TraceParams.of(f, snr, polarity, durationS, rateHz).with(m);
+  }
+
+  /**
+   * A held-out trace of family {@code f}; SNR 3-9 in 20 levels, polarity alternating (always
+   * falling for {@link Family#FALLING}). Every family sets at least one parameter outside the
+   * ranges {@code default} and {@code train} draw from: spikelets shrinking by 0.5-0.6 (training
+   * 0.6-0.95 or 0.8) on plateaus of 0.8-1.0 (training at most 0.8) at 0.5-1 bursts per second
+   * (training at most 0.5); oscillations that come and go at 20-80 Hz (training's are continuous;
+   * its intermittent ones, {@code unseen}'s ripples, are 150-250 Hz); bleaching of 70-80 %
+   * (training at most 70 %) with drift of 5-8 % (at most 5 %) and 0.3-0.5 motion steps per second
+   * (at most 0.3); 0.05-0.3 spikes per second (training at least 0.2, and 0.5 in {@code default}).
+   */
+  static TraceParams holdout(Family f, int i, double durationS, double rateHz, SplittableRandom r) {
+    int level = (i / Family.HOLDOUT.length) % 20;
+    double snr = 3.0 + 6.0 * level / 19.0;
+    int polarity = f == Family.FALLING || level % 2 == 1 ? -1 : 1;
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    switch (f) {
+      case SPIKELETS -> {
+        m.put("burst_rate_hz", num(uniform(r, 0.5, 1.0)));
+        m.put("burst_spikes_min", "2");
+        m.put("burst_spikes_max", "5");
+        m.put("burst_isi_min_ms", "4.5");
+        m.put("burst_isi_max_ms", "8");
+        m.put("spikelet_decrement", num(uniform(r, 0.5, 0.6)));
+        m.put("plateau_height", num(uniform(r, 0.8, 1.0)));
+        m.put("min_rate_hz", "0.3");
+        m.put("max_rate_hz", "3");
+      }
+      case GAMMA -> {
+        m.put("ripple_hz", num(uniform(r, 20, 80)));
+        m.put("ripple_amp", num(uniform(r, 0.5, 0.8) * snr));
+      }
+      case FALLING -> {
+        m.put("bleach_fraction", num(uniform(r, 0.7, 0.8)));
+        m.put("drift_amp", num(uniform(r, 0.05, 0.08)));
+        m.put("motion_step_rate_hz", num(uniform(r, 0.3, 0.5)));
+      }
+      case SPARSE -> {
+        double lo = uniform(r, 0.05, 0.1);
+        m.put("min_rate_hz", num(lo));
+        m.put("max_rate_hz", num(uniform(r, 0.15, 0.3)));
+        m.put("burst_rate_hz", "0");
+      }
+      default -> throw new IllegalArgumentException(f + " is not a held-out family");
     }
     return TraceParams.of(f, snr, polarity, durationS, rateHz).with(m);
   }

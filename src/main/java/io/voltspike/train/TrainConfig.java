@@ -25,7 +25,8 @@ import java.nio.file.Path;
  * @param output the ONNX file to write
  * @param preset the simulated training and validation traces: {@code default} (the classic
  *     families, SNR 2-12, 1 kHz: what the shipped models were trained on) or {@code train} (domain
- *     randomisation: waveforms, nuisances, spike-free traces and frame rates drawn per trace)
+ *     randomisation: waveforms, nuisances, spike-free traces and frame rates drawn per trace) or
+ *     {@code mixed} (half each, interleaved)
  */
 public record TrainConfig(
     UNetSpec spec,
@@ -46,7 +47,11 @@ public record TrainConfig(
     Path output,
     String preset) {
   public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "fixed");
-  public static final java.util.List<String> PRESETS = java.util.List.of("default", "train");
+
+  /** Half {@code default}, half {@code train} traces, interleaved. */
+  public static final String MIXED = "mixed";
+
+  public static final java.util.List<String> PRESETS = java.util.List.of("default", "train", MIXED);
 
   public TrainConfig {
     if (labelRadiusSamples < 0) {

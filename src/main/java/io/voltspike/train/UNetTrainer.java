@@ -17,6 +17,7 @@ import io.voltspike.detect.PeakSign;
 import io.voltspike.detect.Spike;
 import io.voltspike.detect.UNetDetector;
 import io.voltspike.detect.UNetOptions;
+import io.voltspike.detect.WhitenedEvidence;
 import io.voltspike.eval.Counts;
 import io.voltspike.eval.Matcher;
 import io.voltspike.io.ReadOptions;
@@ -42,7 +43,6 @@ import java.util.Random;
  * exports the best epoch (by validation F1 of the real detector) to ONNX.
  */
 public final class UNetTrainer {
-  private static final int CHANNELS = FeatureConfig.CHANNELS.length;
 
   /** Progress callbacks, so the CLI can show a bar and tests stay quiet. */
   @FunctionalInterface
@@ -65,8 +65,19 @@ public final class UNetTrainer {
   private final TrainConfig cfg;
   private final FeatureConfig features = FeatureConfig.defaults();
 
+  /** Input channels: the five features, and the whitened channel when the spec takes six. */
+  private final int channels;
+
+  private final boolean whitened;
+
   public UNetTrainer(TrainConfig cfg) {
     this.cfg = cfg;
+    this.channels = cfg.spec().inChannels();
+    this.whitened = channels == FeatureConfig.CHANNELS.length + 1;
+    if (channels != FeatureConfig.CHANNELS.length && !whitened) {
+      throw new IllegalArgumentException(
+          "the network takes 5 (features) or 6 (and the whitened channel) inputs, not " + channels);
+    }
   }
 
   /**
@@ -75,8 +86,22 @@ public final class UNetTrainer {
    */
   List<Recording> recordings(int count, long seed) throws IOException {
     List<Recording> out = new ArrayList<>();
-    Preset preset = Preset.parse(cfg.preset());
-    for (Preset.Spec s : preset.specs(count, cfg.durationS(), seed, MODEL_RATE_HZ)) {
+    List<Preset.Spec> specs = new ArrayList<>();
+    if (cfg.preset().equals(TrainConfig.MIXED)) {
+      // half the classic families, half domain randomisation, interleaved; the second half's
+      // names continue the first's so that no two traces share one
+      int half = count / 2;
+      List<Preset.Spec> a =
+          Preset.DEFAULT.specs(count - half, cfg.durationS(), seed, MODEL_RATE_HZ);
+      List<Preset.Spec> b = Preset.TRAIN.specs(half, cfg.durationS(), seed + 1, MODEL_RATE_HZ);
+      for (int i = 0; i < count; i++) {
+        Preset.Spec x = i % 2 == 0 ? a.get(i / 2) : b.get(i / 2);
+        specs.add(new Preset.Spec("trace" + i, x.params(), x.seed()));
+      }
+    } else {
+      specs.addAll(Preset.parse(cfg.preset()).specs(count, cfg.durationS(), seed, MODEL_RATE_HZ));
+    }
+    for (Preset.Spec s : specs) {
       out.add(atModelRate(NeuronSimulator.simulate(s.name(), s.params(), s.seed())));
     }
     return out;
@@ -138,15 +163,20 @@ public final class UNetTrainer {
     for (Recording r : recs) {
       n += Math.max(0, (r.length() - w) / stride + 1);
     }
-    float[] x = new float[n * CHANNELS * w];
+    float[] x = new float[n * channels * w];
     float[] y = new float[n * w];
     int k = 0;
     for (Recording r : recs) {
       Features f = Features.of(featuresOf(r), canonical(r));
+      float[][] in = f.channels();
+      if (whitened) {
+        in = java.util.Arrays.copyOf(in, channels);
+        in[channels - 1] = WhitenedEvidence.whitenedChannel(in[0], f.imputed(), r.sampleRateHz());
+      }
       float[] labels = widen(r.truthLabels(), cfg.labelRadiusSamples());
       for (int s = 0; s + w <= r.length(); s += stride) {
-        for (int c = 0; c < CHANNELS; c++) {
-          System.arraycopy(f.channels()[c], s, x, (k * CHANNELS + c) * w, w);
+        for (int c = 0; c < channels; c++) {
+          System.arraycopy(in[c], s, x, (k * channels + c) * w, w);
         }
         System.arraycopy(labels, s, y, k * w, w);
         k++;
@@ -209,8 +239,8 @@ public final class UNetTrainer {
           new DefaultTrainingConfig(new WeightedBceLoss(cfg.positiveWeight()))
               .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate(batches)).build());
       try (Trainer trainer = model.newTrainer(tc)) {
-        trainer.initialize(new Shape(cfg.batchSize(), CHANNELS, w));
-        DjlWindowModel wm = new DjlWindowModel(trainer, CHANNELS, w, features.hash());
+        trainer.initialize(new Shape(cfg.batchSize(), channels, w));
+        DjlWindowModel wm = new DjlWindowModel(trainer, channels, w, features.hash(whitened));
         Random rnd = new Random(cfg.seed());
         int[] order = new int[data.n()];
         for (int i = 0; i < order.length; i++) {
@@ -222,7 +252,7 @@ public final class UNetTrainer {
         double bestThreshold = Double.NaN;
         Map<String, float[]> bestWeights = null;
         int epoch = 0;
-        float[] bx = new float[cfg.batchSize() * CHANNELS * w];
+        float[] bx = new float[cfg.batchSize() * channels * w];
         float[] by = new float[cfg.batchSize() * w];
         while (epoch < cfg.maxEpochs() && epoch - bestEpoch < cfg.patience() + 1) {
           epoch++;
@@ -235,17 +265,17 @@ public final class UNetTrainer {
             int size = Math.min(cfg.batchSize(), data.n() - from);
             for (int i = 0; i < size; i++) {
               int src = order[from + i];
-              System.arraycopy(data.x(), src * CHANNELS * w, bx, i * CHANNELS * w, CHANNELS * w);
+              System.arraycopy(data.x(), src * channels * w, bx, i * channels * w, channels * w);
               System.arraycopy(data.y(), src * w, by, i * w, w);
             }
             try (NDManager m = trainer.getManager().newSubManager()) {
-              NDArray x = m.create(slice(bx, size * CHANNELS * w), new Shape(size, CHANNELS, w));
+              NDArray x = m.create(slice(bx, size * channels * w), new Shape(size, channels, w));
               NDArray y = m.create(slice(by, size * w), new Shape(size, 1, w));
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDList pred = trainer.forward(new NDList(x));
                 NDArray loss = tc.getLossFunction().evaluate(new NDList(y), pred);
                 float value = loss.getFloat();
-                int inputs = size * CHANNELS * w;
+                int inputs = size * channels * w;
                 requireFinite(value, epoch, b + 1, () -> where(net, bx, inputs));
                 gc.backward(loss);
                 lossSum += value;
@@ -349,10 +379,10 @@ public final class UNetTrainer {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(ModelMetadata.VERSION, "unet-" + cfg.spec() + "-s" + cfg.seed() + "-e" + bestEpoch);
     m.put(ModelMetadata.WINDOW, Integer.toString(cfg.spec().windowSamples()));
-    m.put(ModelMetadata.CHANNELS, Integer.toString(CHANNELS));
-    m.put("voltspike.channel_order", String.join(",", FeatureConfig.CHANNELS));
-    m.put(ModelMetadata.FEATURE_CONFIG, features.canonical());
-    m.put(ModelMetadata.FEATURE_HASH, features.hash());
+    m.put(ModelMetadata.CHANNELS, Integer.toString(channels));
+    m.put("voltspike.channel_order", String.join(",", FeatureConfig.channels(whitened)));
+    m.put(ModelMetadata.FEATURE_CONFIG, features.canonical(whitened));
+    m.put(ModelMetadata.FEATURE_HASH, features.hash(whitened));
     m.put(ModelMetadata.SAMPLE_RATE_HZ, Double.toString(MODEL_RATE_HZ));
     m.put(ModelMetadata.ARCHITECTURE, cfg.spec().toString());
     m.put(
@@ -364,10 +394,15 @@ public final class UNetTrainer {
             cfg.durationS(),
             cfg.preset(),
             cfg.seed(),
-            cfg.preset().equals("train")
-                ? "domain randomised, SNR 2-12, both polarities, 10% spike-free, half at"
-                    + " 400-2000 Hz resampled to 1000 Hz"
-                : "SNR 2-12, all families and polarities",
+            switch (cfg.preset()) {
+              case "train" ->
+                  "domain randomised, SNR 2-12, both polarities, 10% spike-free, half"
+                      + " at 400-2000 Hz resampled to 1000 Hz";
+              case TrainConfig.MIXED ->
+                  "half the classic families at SNR 2-12, half domain"
+                      + " randomised (preset train), interleaved";
+              default -> "SNR 2-12, all families and polarities";
+            },
             cfg.data() == null ? "" : " + labelled recordings from " + cfg.data()));
     m.put(ModelMetadata.TRAINING_COMMAND, command());
     m.put(
@@ -388,26 +423,27 @@ public final class UNetTrainer {
 
   String command() {
     return String.format(
-        Locale.ROOT,
-        "voltspike train --architecture %s --train-traces %d --validation-traces %d"
-            + " --duration-s %.0f --window-stride %d --train-batch-size %d --learning-rate %s"
-            + " --lr-schedule %s --fp-budget-per-s %s --label-radius %d --positive-weight %s"
-            + " --max-epochs %d --patience %d --seed %d --training-preset %s",
-        cfg.spec(),
-        cfg.trainTraces(),
-        cfg.validationTraces(),
-        cfg.durationS(),
-        cfg.windowStrideSamples(),
-        cfg.batchSize(),
-        cfg.learningRate(),
-        cfg.learningRateSchedule(),
-        cfg.fpBudgetPerS(),
-        cfg.labelRadiusSamples(),
-        cfg.positiveWeight(),
-        cfg.maxEpochs(),
-        cfg.patience(),
-        cfg.seed(),
-        cfg.preset());
+            Locale.ROOT,
+            "voltspike train --architecture %s --train-traces %d --validation-traces %d"
+                + " --duration-s %.0f --window-stride %d --train-batch-size %d --learning-rate %s"
+                + " --lr-schedule %s --fp-budget-per-s %s --label-radius %d --positive-weight %s"
+                + " --max-epochs %d --patience %d --seed %d --training-preset %s",
+            cfg.spec(),
+            cfg.trainTraces(),
+            cfg.validationTraces(),
+            cfg.durationS(),
+            cfg.windowStrideSamples(),
+            cfg.batchSize(),
+            cfg.learningRate(),
+            cfg.learningRateSchedule(),
+            cfg.fpBudgetPerS(),
+            cfg.labelRadiusSamples(),
+            cfg.positiveWeight(),
+            cfg.maxEpochs(),
+            cfg.patience(),
+            cfg.seed(),
+            cfg.preset())
+        + (whitened ? " --whitened-channel" : " --no-whitened-channel");
   }
 
   /** The validation result of one epoch: the chosen threshold and the counts there. */

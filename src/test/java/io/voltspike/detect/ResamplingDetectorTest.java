@@ -71,7 +71,8 @@ class ResamplingDetectorTest {
       List<Spike> got = new ArrayList<>();
       SpikeSink sink = (s, p) -> got.add(new Spike(s, p));
       SpikeDetector d = DETECTORS.create("unet", options(rate, 1));
-      float[] in = new float[64 * 500];
+      int span = d.model().channels() * 100;
+      float[] in = new float[64 * span];
       float[] out = new float[64 * 100];
       for (int off = 0; off < v.length; off += 7) {
         if (off >= v.length / 2 && off < v.length / 2 + 7) {
@@ -82,7 +83,7 @@ class ResamplingDetectorTest {
         d.cut(v, off, Math.min(7, v.length - off), sink);
         int n = d.pendingWindows();
         for (int k = 0; k < n; k++) {
-          d.copyPending(k, in, k * 500);
+          d.copyPending(k, in, k * span);
         }
         if (n > 0) {
           d.model().predict(in, n, out);

@@ -341,4 +341,81 @@ class UNetDetectorTest {
             IllegalArgumentException.class, () -> new UNetDetector(other, FakeModels.identity()));
     assertTrue(e.getMessage().contains("feature hash"), e.getMessage());
   }
+
+  @Test
+  void aSixChannelModelReadsTheWhitenedNormalizedChannel() {
+    // the model records channel 5 of every window: it must be the whole trace's normalized
+    // channel whitened by a fresh AR(8) whitener, sample for sample
+    List<float[]> seen = new ArrayList<>();
+    WindowModel m =
+        FakeModels.recording((t, z) -> 0f, 0.5, 6, 5, FeatureConfig.defaults().hash(true), seen);
+    UNetDetector d = new UNetDetector(opts(20), m);
+    List<Long> starts = new ArrayList<>();
+    // the window starts: the detector's own grid (feature delay, stride 10)
+    int delay = FeatureConfig.defaults().delaySamples();
+    for (int s : windowStarts(TRACE.length, 100, 10, delay)) {
+      starts.add((long) s);
+    }
+    d.push(TRACE, 0, TRACE.length, (s, v) -> {});
+    Features f = Features.of(FeatureConfig.defaults(), TRACE);
+    float[] expected = WhitenedEvidence.whitenedChannel(f.channels()[0], f.imputed(), 1000);
+    assertTrue(seen.size() >= 40, "windows " + seen.size());
+    // 1 kHz, 5 s: the whitener has refitted four times, so the channel is not the input any more
+    assertTrue(
+        java.util.stream.IntStream.range(2000, 3000)
+            .anyMatch(i -> Math.abs(expected[i] - f.channels()[0][i]) > 0.1f));
+    for (int k = 0; k < 40; k++) {
+      int s0 = starts.get(k).intValue();
+      assertEquals(
+          java.util.Arrays.toString(java.util.Arrays.copyOfRange(expected, s0, s0 + 100)),
+          java.util.Arrays.toString(seen.get(k)),
+          "window " + k + " at " + s0);
+    }
+  }
+
+  @Test
+  void aWhitenedModelGivesTheSameSpikesChunkedAndRestored() {
+    WindowModel m = FakeModels.whitened();
+    List<Spike> whole = OfflineDetection.run(new UNetDetector(opts(20), m), TRACE);
+    assertTrue(whole.size() >= 5, "spikes " + whole.size());
+    assertEquals(whole, OfflineDetection.run(new UNetDetector(opts(20), m), TRACE, 37));
+    UNetDetector d = new UNetDetector(opts(20), m);
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
+    for (int off = 0; off < TRACE.length; off += 250) {
+      d.push(TRACE, off, Math.min(250, TRACE.length - off), sink);
+      UNetDetector fresh = new UNetDetector(opts(20), m);
+      fresh.restore(d.snapshot());
+      d = fresh;
+    }
+    d.flush(sink);
+    assertEquals(whole, got);
+  }
+
+  @Test
+  void aModelsChannelsMustMatchItsFeatureHash() {
+    // a five-channel model claiming the whitened hash, and a six-channel one without it
+    WindowModel five = FakeModels.of((t, z) -> 0f, 0.5, 5, 0, FeatureConfig.defaults().hash(true));
+    WindowModel six = FakeModels.of((t, z) -> 0f, 0.5, 6, 5, FeatureConfig.defaults().hash());
+    WindowModel seven = FakeModels.of((t, z) -> 0f, 0.5, 7, 5, FeatureConfig.defaults().hash());
+    for (WindowModel m : List.of(five, six)) {
+      var e = assertThrows(IllegalArgumentException.class, () -> new UNetDetector(opts(20), m));
+      assertTrue(e.getMessage().contains("feature hash"), e.getMessage());
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> new UNetDetector(opts(20), seven));
+    assertTrue(e.getMessage().contains("5 (the features) or 6"), e.getMessage());
+    // a state without a whitener cannot feed a whitened model
+    UNetDetector plain =
+        new UNetDetector(
+            DetectorOptions.defaults()
+                .withUnet(
+                    UNetOptions.defaults()
+                        .withLookaheadMs(20)
+                        .withMinHeightSd(0)
+                        .withMinEvidenceSd(0)),
+            FakeModels.identity());
+    plain.push(TRACE, 0, 1000, (s, v) -> {});
+    UNetDetector w = new UNetDetector(opts(20), FakeModels.whitened());
+    assertThrows(io.voltspike.io.StateFormatException.class, () -> w.restore(plain.snapshot()));
+  }
 }

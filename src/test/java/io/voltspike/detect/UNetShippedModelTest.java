@@ -31,7 +31,7 @@ class UNetShippedModelTest {
 
   static OnnxSpikeModel model() {
     return MODELS.get(
-        UNetOptions.DEFAULT_MODEL, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
+        UNetOptions.DEFAULT_MODEL, ExecutionProvider.CPU, FeatureConfig.defaults().hash(true));
   }
 
   static Recording trace(double snr, int polarity, long seed) {
@@ -68,7 +68,7 @@ class UNetShippedModelTest {
     List<Spike> single = new ArrayList<>();
     SpikeSink sink = (s, p) -> single.add(new Spike(s, p));
     UNetDetector d = new UNetDetector(o, model());
-    float[] in = new float[500];
+    float[] in = new float[model().channels() * 100];
     float[] out = new float[100];
     float[] v = r.voltage();
     for (int off = 0; off < v.length; off += 10) {
@@ -117,7 +117,13 @@ class UNetShippedModelTest {
     assertTrue(models.size() >= 2, "" + models);
     Recording r = trace(9, 1, 303);
     for (var m : models) {
-      OnnxSpikeModel model = MODELS.get(m, ExecutionProvider.CPU, FeatureConfig.defaults().hash());
+      // every shipped model reads the five features, or them and the whitened channel
+      OnnxSpikeModel model = MODELS.get(m, ExecutionProvider.CPU);
+      String hash = model.featureHash();
+      assertTrue(
+          hash.equals(FeatureConfig.defaults().hash())
+              || hash.equals(FeatureConfig.defaults().hash(true)),
+          m + ": feature hash " + hash);
       double t = model.probabilityThreshold();
       assertTrue(t > 0.05 && t < 0.975, m + ": threshold " + t);
       List<Spike> s =

@@ -226,6 +226,12 @@ class FeatureExtractorTest {
     assertEquals(a.hash(), FeatureConfig.defaults().hash());
     assertNotEquals(a.hash(), b.hash());
     assertEquals(16, a.hash().length());
+    // the whitened channel is its own feature set: the shipped five-channel hash is unchanged
+    assertEquals(a.hash(), a.hash(false));
+    assertNotEquals(a.hash(), a.hash(true));
+    assertTrue(a.canonical(true).contains("channels=normalized,gaussian,highpass,derivative"));
+    assertTrue(a.canonical(true).contains(",median,whitened;"), a.canonical(true));
+    assertTrue(a.canonical(true).endsWith(";whitener=ar8,refit_s=1,memory_s=5,censor_sd=4"));
   }
 
   static double median(float[] v) {

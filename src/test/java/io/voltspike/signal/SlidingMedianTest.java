@@ -66,6 +66,43 @@ class SlidingMedianTest {
   }
 
   @Test
+  void theExtractorsWindowSizesMatchBruteForceWithExtremeValues() {
+    // 200 (baseline) and 1,000 (noise) entries, filling up and sliding; infinities, subnormals and
+    // the largest floats of both signs among Gaussian values
+    float[] extremes = {
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      0.0f,
+      -0.0f
+    };
+    for (int cap : new int[] {200, 1000, 1, 2}) {
+      Random r = new Random(cap);
+      SlidingMedian m = new SlidingMedian(cap);
+      float[] hist = new float[3 * cap + 7];
+      for (int i = 0; i < hist.length; i++) {
+        hist[i] =
+            r.nextInt(20) == 0 ? extremes[r.nextInt(extremes.length)] : (float) r.nextGaussian();
+        m.push(hist[i]);
+        float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
+        Arrays.sort(w);
+        double expected =
+            w.length % 2 == 1
+                ? w[w.length / 2]
+                : 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
+        assertEquals(expected, m.median(), 0.0, "cap " + cap + " at " + i);
+        assertEquals(
+            Float.floatToIntBits(w[w.length - 1]),
+            Float.floatToIntBits((float) m.quantile(1)),
+            "cap " + cap + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void serializationRoundTripIsExact() {
     SlidingMedian a = new SlidingMedian(7);
     for (int i = 0; i < 20; i++) {

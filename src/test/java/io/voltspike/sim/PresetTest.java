@@ -43,6 +43,72 @@ class PresetTest {
   }
 
   @Test
+  void holdoutSetsEachFamilysParametersOutsideEveryTrainingRange() {
+    List<Preset.Spec> h = Preset.HOLDOUT.specs(null, null, null, 1000);
+    assertEquals(100, h.size());
+    assertEquals(
+        Set.of(Family.HOLDOUT),
+        h.stream().map(x -> x.params().family()).collect(Collectors.toSet()));
+    // the ranges the training presets draw from (default: TraceParams.of; train: randomized)
+    List<Preset.Spec> train = Preset.TRAIN.specs(2000, 5.0, 11L, 1000);
+    double maxPlateau = 0, minDecrement = 1, maxBurstRate = 0, maxBleach = 0, maxDrift = 0;
+    double maxMotion = 0, minRate = 1e9;
+    for (Preset.Spec x : train) {
+      TraceParams p = x.params();
+      maxPlateau = Math.max(maxPlateau, p.plateauHeight());
+      minDecrement = Math.min(minDecrement, p.spikeletDecrement());
+      maxBurstRate = Math.max(maxBurstRate, p.burstRateHz());
+      maxBleach = Math.max(maxBleach, p.bleachFraction());
+      maxDrift = Math.max(maxDrift, p.driftAmp());
+      maxMotion = Math.max(maxMotion, p.motionStepRateHz());
+      if (!p.spikeFree()) {
+        minRate = Math.min(minRate, p.minRateHz());
+      }
+      assertEquals(0, p.rippleAmp());
+    }
+    for (Family f : Family.CLASSIC) {
+      TraceParams p = TraceParams.of(f, 5, 1, 30, 1000);
+      maxPlateau = Math.max(maxPlateau, p.plateauHeight());
+      minDecrement = Math.min(minDecrement, p.spikeletDecrement());
+      maxBurstRate = Math.max(maxBurstRate, p.burstRateHz());
+      maxBleach = Math.max(maxBleach, p.bleachFraction());
+      maxDrift = Math.max(maxDrift, p.driftAmp());
+      maxMotion = Math.max(maxMotion, p.motionStepRateHz());
+      minRate = Math.min(minRate, p.minRateHz());
+    }
+    for (Preset.Spec x : h) {
+      TraceParams p = x.params();
+      assertTrue(p.snr() >= 3 && p.snr() <= 9);
+      switch (p.family()) {
+        case SPIKELETS -> {
+          assertTrue(p.plateauHeight() > maxPlateau || p.spikeletDecrement() < minDecrement);
+          assertTrue(p.burstRateHz() > maxBurstRate, p.toString());
+        }
+        case GAMMA -> {
+          assertTrue(p.rippleHz() >= 20 && p.rippleHz() <= 80);
+          double heights = p.rippleAmp() / p.snr();
+          assertTrue(heights >= 0.5 && heights <= 0.8, "spike heights " + heights);
+        }
+        case FALLING -> {
+          assertEquals(-1, p.polarity());
+          assertTrue(p.bleachFraction() > maxBleach && p.driftAmp() > maxDrift);
+          assertTrue(p.motionStepRateHz() > maxMotion);
+        }
+        case SPARSE -> assertTrue(p.maxRateHz() <= 0.3 && p.minRateHz() < minRate, p.toString());
+        default -> throw new AssertionError(p.family());
+      }
+    }
+    // few spikes, but some: the sparse family's 25 traces hold about 25 x 30 s x 0.15 spikes
+    int sparse = 0;
+    for (Preset.Spec x : h) {
+      if (x.params().family() == Family.SPARSE) {
+        sparse += NeuronSimulator.simulate(x.name(), x.params(), x.seed()).truth().length;
+      }
+    }
+    assertTrue(sparse >= 40 && sparse <= 300, "sparse spikes " + sparse);
+  }
+
+  @Test
   void trainingPresetRandomisesRatesShapesAndHasSpikeFreeTraces() {
     List<Preset.Spec> t = Preset.TRAIN.specs(200, 5.0, 3L, 1000);
     long silent = t.stream().filter(x -> x.params().spikeFree()).count();

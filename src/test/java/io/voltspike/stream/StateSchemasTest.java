@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every state the stream keeps in its changelog has an Avro schema, released versions in {@code
@@ -96,16 +97,37 @@ class StateSchemasTest {
     {"unet", "500"},
     {"matched", "1000"},
     {"unet", "1000", "evidence"},
-    {"unet", "500", "evidence"}
+    {"unet", "500", "evidence"},
+    {"unet", "1000", "whitened"},
+    {"unet", "500", "whitened"}
   };
+
+  /**
+   * The five-channel model the U-Net examples before "whitened" were written with (the default
+   * then); "whitened" examples run the current default, which also reads the whitened channel.
+   */
+  static final java.nio.file.Path FIVE_CHANNEL_MODEL =
+      java.nio.file.Path.of("models", "voltspike-unet.onnx");
 
   static Recording trace(double rateHz) {
     return NeuronSimulator.simulate("n", TraceParams.of(Family.REGULAR, 8, 1, 12, rateHz), 4242);
   }
 
   static NeuronSession session(String detector, double rateHz) {
-    return new NeuronSession(
-        DETECTORS.create(detector, DetectorOptions.defaults().withSampleRate(rateHz)));
+    return session(detector, rateHz, "whitened");
+  }
+
+  /** A fresh session of the detector the example {@code variant} was written with. */
+  static NeuronSession session(String detector, double rateHz, String variant) {
+    return new NeuronSession(DETECTORS.create(detector, options(detector, rateHz, variant)));
+  }
+
+  static DetectorOptions options(String detector, double rateHz, String variant) {
+    DetectorOptions o = DetectorOptions.defaults().withSampleRate(rateHz);
+    if (detector.equals("unet") && !variant.equals("whitened")) {
+      o = o.withUnet(o.unet().withModel(FIVE_CHANNEL_MODEL));
+    }
+    return o;
   }
 
   /** Feeds chunks and runs the windows they cut, as the stream's batched inference does. */
@@ -174,10 +196,11 @@ class StateSchemasTest {
         Recording r = trace(rate);
         List<VoltageChunk> chunks =
             ChunkSplitter.split("day1", "n", r.voltage(), rate, 10, 0, true);
-        NeuronSession whole = session(ex[0], rate);
+        String variant = ex.length > 2 ? ex[2] : "";
+        NeuronSession whole = session(ex[0], rate, variant);
         feed(whole, chunks);
         int stop = stopChunk(samples(whole), rate);
-        NeuronSession s = session(ex[0], rate);
+        NeuronSession s = session(ex[0], rate, variant);
         feed(s, chunks.subList(0, stop));
         Files.write(file, s.toBytes());
       }
@@ -198,7 +221,9 @@ class StateSchemasTest {
     "unet, 500, ''",
     "matched, 1000, ''",
     "unet, 1000, evidence",
-    "unet, 500, evidence"
+    "unet, 500, evidence",
+    "unet, 1000, whitened",
+    "unet, 500, whitened"
   })
   void aStoredStateOfTheReleasedVersionContinuesToTheUninterruptedSpikes(
       String detector, double rateHz, String variant) throws Exception {
@@ -210,10 +235,9 @@ class StateSchemasTest {
             ? new NeuronSession(
                 DETECTORS.create(
                     detector,
-                    DetectorOptions.defaults()
-                        .withSampleRate(rateHz)
-                        .withUnet(io.voltspike.detect.UNetOptions.defaults().withMinEvidenceSd(0))))
-            : session(detector, rateHz);
+                    options(detector, rateHz, variant)
+                        .withUnet(options(detector, rateHz, variant).unet().withMinEvidenceSd(0))))
+            : session(detector, rateHz, variant);
     feed(whole, chunks);
     assertTrue(samples(whole).size() > 10, "the trace has spikes: " + samples(whole));
 
@@ -221,13 +245,28 @@ class StateSchemasTest {
         NeuronSession.decode(Files.readAllBytes(example(detector, rateHz, variant)));
     assertEquals("day1", stored.getSession());
     assertEquals(detector, stored.getDetector());
-    NeuronSession resumed = NeuronSession.restore(stored, session(detector, rateHz).detector());
+    NeuronSession resumed =
+        NeuronSession.restore(stored, session(detector, rateHz, variant).detector());
     int stop = (int) (stored.getNextSample() / 10);
     assertTrue(stop > 0 && stop < chunks.size(), "stored mid-trace: " + stored.getNextSample());
     feed(resumed, chunks.subList(stop, chunks.size()));
     // every spike with its probability (or height), to the last bit: a restored state that is
     // even slightly off changes the scores of the spikes after it
     assertEquals(whole.outbox(), resumed.outbox());
+  }
+
+  /**
+   * A unit stored by the five-channel model does not continue under a model that also reads the
+   * whitened channel (its frames lack it, its whitener may be missing): the state is refused as
+   * unreadable, and the stream starts the unit afresh with a dead letter (docs/reliability.md).
+   */
+  @ParameterizedTest(name = "variant ''{0}''")
+  @ValueSource(strings = {"", "evidence"})
+  void aFiveChannelStateIsRefusedByTheWhitenedModel(String variant) throws Exception {
+    NeuronState stored = NeuronSession.decode(Files.readAllBytes(example("unet", 1000, variant)));
+    assertThrows(
+        StateFormatException.class,
+        () -> NeuronSession.restore(stored, session("unet", 1000, "whitened").detector()));
   }
 
   @Test

@@ -22,8 +22,12 @@ class UNetTrainerTest {
   @TempDir Path dir;
 
   static TrainConfig config(Path out, String schedule, int epochs) {
+    return config(out, schedule, epochs, 5, "train");
+  }
+
+  static TrainConfig config(Path out, String schedule, int epochs, int inputs, String preset) {
     return new TrainConfig(
-        UNetSpec.parse("8-16-32:k5", 5, 100),
+        UNetSpec.parse("8-16-32:k5", inputs, 100),
         8,
         2,
         10,
@@ -39,7 +43,42 @@ class UNetTrainerTest {
         epochs,
         3,
         out,
-        "train");
+        preset);
+  }
+
+  @Test
+  void aWhitenedChannelModelOnMixedTracesSaysSoAndTheDetectorRunsIt() throws Exception {
+    Path out = dir.resolve("w.onnx");
+    UNetTrainer trainer = new UNetTrainer(config(out, "fixed", 1, 6, "mixed"));
+    // mixed: the classic families and domain-randomised traces, alternating
+    var recs = trainer.recordings(6, 5);
+    for (int i = 0; i < recs.size(); i++) {
+      String family = recs.get(i).meta("family").orElseThrow();
+      boolean randomised = family.equals("random") || family.equals("silent");
+      assertEquals(i % 2 == 1, randomised, i + ": " + family);
+    }
+    assertEquals(6, recs.stream().map(r -> r.name()).distinct().count());
+    trainer.train((e, l, v, t, b, s) -> {}, new PrintWriter(new StringWriter()));
+    String hash = FeatureConfig.defaults().hash(true);
+    try (OnnxSpikeModel m = OnnxSpikeModel.load(out, ExecutionProvider.CPU, 1, hash)) {
+      assertEquals(6, m.channels());
+      assertEquals(hash, m.featureHash());
+      assertTrue(m.metadata().get("voltspike.channel_order").endsWith(",median,whitened"));
+      String cmd = m.metadata().get(ModelMetadata.TRAINING_COMMAND);
+      assertTrue(cmd.endsWith("--training-preset mixed --whitened-channel"), cmd);
+      // the detector feeds it six channels (it refuses a model whose inputs it cannot make)
+      var d =
+          new io.voltspike.detect.UNetDetector(io.voltspike.detect.DetectorOptions.defaults(), m);
+      io.voltspike.detect.OfflineDetection.run(d, recs.get(0).voltage());
+    }
+    // a five-channel load of it is refused with both hashes named
+    var e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                OnnxSpikeModel.load(
+                    out, ExecutionProvider.CPU, 1, FeatureConfig.defaults().hash()));
+    assertTrue(e.getMessage().contains(hash), e.getMessage());
   }
 
   @Test
