@@ -6,19 +6,15 @@ import io.voltspike.io.StateFormatException;
 import java.util.Arrays;
 
 /**
- * Median of the last {@code capacity} values pushed, with no allocation.
+ * Median of the last {@code capacity} values pushed, in O(capacity) per push with no allocation.
  *
  * <p>It keeps a ring buffer (arrival order, to know which value leaves) and a sorted copy (for the
- * median). A push finds the leaving value and the new one's place by binary search and moves the
- * values between them by one (a memory move). The sorted copy holds each float as an int that
- * orders like {@link Float#compare} ({@link #key}), so the searches compare integers without
- * branches the processor could mispredict: those searches were the extractor's hottest code. The
- * state is the held values in arrival order, so it serializes compactly and restores bit-exactly,
+ * median). Both are plain float arrays so the state serializes compactly and restores bit-exactly,
  * which the Kafka state stores rely on.
  */
 public final class SlidingMedian {
   private final float[] ring;
-  private final int[] sorted;
+  private final float[] sorted;
   private int head;
   private int size;
 
@@ -27,7 +23,7 @@ public final class SlidingMedian {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
     this.ring = new float[capacity];
-    this.sorted = new int[capacity];
+    this.sorted = new float[capacity];
   }
 
   public int capacity() {
@@ -43,41 +39,28 @@ public final class SlidingMedian {
     if (Float.isNaN(value)) {
       throw new IllegalArgumentException("NaN cannot enter a sliding median");
     }
-    int k = key(value);
     if (size == ring.length) {
       // replace the oldest value: one shift of the sorted span between its place and the new one
-      int at = lowerBound(key(ring[head]));
+      float old = ring[head];
+      int at = indexOf(old);
       ring[head] = value;
-      head = head + 1 == ring.length ? 0 : head + 1;
-      int ins = lowerBound(k);
+      head = (head + 1) % ring.length;
+      int ins = insertionPoint(value);
       if (ins > at) {
         System.arraycopy(sorted, at + 1, sorted, at, ins - at - 1);
-        sorted[ins - 1] = k;
+        sorted[ins - 1] = value;
       } else {
         System.arraycopy(sorted, ins, sorted, ins + 1, at - ins);
-        sorted[ins] = k;
+        sorted[ins] = value;
       }
       return;
     }
     ring[head] = value;
-    head = head + 1 == ring.length ? 0 : head + 1;
-    int ins = lowerBound(k);
+    head = (head + 1) % ring.length;
+    int ins = insertionPoint(value);
     System.arraycopy(sorted, ins, sorted, ins + 1, size - ins);
-    sorted[ins] = k;
+    sorted[ins] = value;
     size++;
-  }
-
-  /**
-   * A float's bits as an int that orders like {@link Float#compare} (negative values' magnitude
-   * bits flipped); its own inverse.
-   */
-  static int key(float v) {
-    int b = Float.floatToRawIntBits(v);
-    return b ^ ((b >> 31) & 0x7fffffff);
-  }
-
-  static float value(int key) {
-    return Float.intBitsToFloat(key ^ ((key >> 31) & 0x7fffffff));
   }
 
   /** The median of the values held: the mean of the two middle ones for an even count. */
@@ -87,9 +70,9 @@ public final class SlidingMedian {
     }
     int mid = size >>> 1;
     if ((size & 1) == 1) {
-      return value(sorted[mid]);
+      return sorted[mid];
     }
-    return 0.5 * ((double) value(sorted[mid - 1]) + (double) value(sorted[mid]));
+    return 0.5 * ((double) sorted[mid - 1] + (double) sorted[mid]);
   }
 
   /** The q-quantile (0..1) of the held values, nearest-rank on the sorted values. */
@@ -98,7 +81,7 @@ public final class SlidingMedian {
       return Double.NaN;
     }
     int idx = (int) Math.min(size - 1, Math.max(0, Math.round(q * (size - 1))));
-    return value(sorted[idx]);
+    return sorted[idx];
   }
 
   public void clear() {
@@ -106,19 +89,24 @@ public final class SlidingMedian {
     size = 0;
   }
 
-  /**
-   * The first place in the sorted copy holding a key >= {@code k} (of a held value: where it is).
-   * The loop runs a fixed number of times for a given size and each step is a conditional move.
-   */
-  private int lowerBound(int k) {
-    int base = 0;
-    int n = size;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = sorted[base + half - 1] < k ? base + half : base;
-      n -= half;
+  private int insertionPoint(float value) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int m = (lo + hi) >>> 1;
+      if (Float.compare(sorted[m], value) < 0) {
+        lo = m + 1;
+      } else {
+        hi = m;
+      }
     }
-    return n == 1 && sorted[base] < k ? base + 1 : base;
+    return lo;
+  }
+
+  private int indexOf(float value) {
+    int at = insertionPoint(value);
+    // insertionPoint finds the first element >= value; float compare makes equal values adjacent.
+    return at;
   }
 
   /** The held values in arrival order (the sorted copy is rebuilt on restore). */
@@ -152,10 +140,6 @@ public final class SlidingMedian {
 
   @Override
   public String toString() {
-    float[] v = new float[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = value(sorted[i]);
-    }
-    return "SlidingMedian" + Arrays.toString(v);
+    return "SlidingMedian" + Arrays.toString(Arrays.copyOf(sorted, size));
   }
 }
