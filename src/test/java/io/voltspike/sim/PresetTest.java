@@ -50,11 +50,14 @@ class PresetTest {
         Set.of(Family.HOLDOUT),
         h.stream().map(x -> x.params().family()).collect(Collectors.toSet()));
     // the ranges the training presets draw from (default: TraceParams.of; train: randomized)
-    List<Preset.Spec> train = Preset.TRAIN.specs(2000, 5.0, 11L, 1000);
+    List<TraceParams> training = new java.util.ArrayList<>();
+    Preset.TRAIN.specs(2000, 5.0, 11L, 1000).forEach(x -> training.add(x.params()));
+    for (Family f : Family.CLASSIC) {
+      training.add(TraceParams.of(f, 5, 1, 30, 1000));
+    }
     double maxPlateau = 0, minDecrement = 1, maxBurstRate = 0, maxBleach = 0, maxDrift = 0;
     double maxMotion = 0, minRate = 1e9;
-    for (Preset.Spec x : train) {
-      TraceParams p = x.params();
+    for (TraceParams p : training) {
       maxPlateau = Math.max(maxPlateau, p.plateauHeight());
       minDecrement = Math.min(minDecrement, p.spikeletDecrement());
       maxBurstRate = Math.max(maxBurstRate, p.burstRateHz());
@@ -65,16 +68,6 @@ class PresetTest {
         minRate = Math.min(minRate, p.minRateHz());
       }
       assertEquals(0, p.rippleAmp());
-    }
-    for (Family f : Family.CLASSIC) {
-      TraceParams p = TraceParams.of(f, 5, 1, 30, 1000);
-      maxPlateau = Math.max(maxPlateau, p.plateauHeight());
-      minDecrement = Math.min(minDecrement, p.spikeletDecrement());
-      maxBurstRate = Math.max(maxBurstRate, p.burstRateHz());
-      maxBleach = Math.max(maxBleach, p.bleachFraction());
-      maxDrift = Math.max(maxDrift, p.driftAmp());
-      maxMotion = Math.max(maxMotion, p.motionStepRateHz());
-      minRate = Math.min(minRate, p.minRateHz());
     }
     for (Preset.Spec x : h) {
       TraceParams p = x.params();
