@@ -44,7 +44,8 @@ public final class SimulateCommand implements Callable<Integer> {
       defaultValue = "default",
       description =
           "default, bench (the standard benchmark), train (domain randomisation), unseen"
-              + " (families training never shows) or silent (spike-free)."
+              + " (families training never shows), holdout (what real neurons do, outside every"
+              + " training range) or silent (spike-free)."
               + " Default: ${DEFAULT-VALUE}.")
   String preset;
 
