@@ -12,9 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The research poster's detector, online: five feature channels, 100 ms windows every stride, a
- * U-Net probability per sample, averaged over the windows that cover it, thresholded, then
- * confidence-based shadowing.
+ * The research poster's detector, online: five feature channels (and, for a model that reads it,
+ * the trace whitened by the neuron's own noise model: {@link FeatureConfig#WHITENED}), 100 ms
+ * windows every stride, a U-Net probability per sample, averaged over the windows that cover it,
+ * thresholded, then confidence-based shadowing.
  *
  * <p><b>Averaging with bounded lookahead.</b> Sample u takes the windows that cover it and end no
  * later than {@code u + windowLookahead}; windows ending later are not waited for, which bounds the
