@@ -3,7 +3,6 @@ package io.voltspike.detect;
 import io.voltspike.avro.state.MatchedState;
 import io.voltspike.io.StateArrays;
 import io.voltspike.io.StateCodec;
-import io.voltspike.signal.FeatureExtractor;
 
 /**
  * The classical detector that reads a spike's evidence in the neuron's own noise: VolPy's
@@ -15,26 +14,20 @@ import io.voltspike.signal.FeatureExtractor;
  * after the feature delay, the template's 3 ms after the peak and the refractory period (9 ms at 1
  * kHz with the defaults).
  */
-public final class MatchedDetector implements SpikeDetector {
+public final class MatchedDetector extends FeatureDetector {
   public static final String NAME = "matched";
 
   /** Evidence (robust sd) from which a spike teaches the template. */
   public static final double LEARN_SD = 6.0;
 
-  private final FeatureExtractor features;
   private final WhitenedEvidence evidence;
   private final PeakPicker picker;
   private final double threshold;
   private final boolean both;
-  private final float sign;
   private final SpikeSink learner = this::onSpike;
   private final FalseAlarmCalibration calibration;
   private final int exclusion;
   private final double[] recentEvidence;
-  private SpikeSink current;
-
-  /** The extractor's sink, made once (not a new method reference per sample). */
-  private final io.voltspike.signal.FeatureSink frameSink = this::onFrame;
 
   /** The calibrated threshold is never below this (robust sd). */
   public static final double CALIBRATED_FLOOR = 3.0;
@@ -46,12 +39,11 @@ public final class MatchedDetector implements SpikeDetector {
   public static final double CALIBRATION_MEMORY_S = 30;
 
   public MatchedDetector(DetectorOptions options) {
-    this.features = new FeatureExtractor(options.features());
+    super(options);
     this.picker = new PeakPicker(options.refractorySamples());
     this.evidence = new WhitenedEvidence(options.features().sampleRateHz(), picker.delaySamples());
     this.threshold = options.detectThreshold();
     this.both = options.peakSign() == PeakSign.BOTH;
-    this.sign = both ? 1f : options.peakSign().factor();
     double rate = options.features().sampleRateHz();
     OperatingPoint point = options.operatingPoint();
     this.calibration =
@@ -93,16 +85,6 @@ public final class MatchedDetector implements SpikeDetector {
   }
 
   @Override
-  public long nextSampleIndex() {
-    return features.nextSampleIndex();
-  }
-
-  @Override
-  public long clampedSamples() {
-    return features.clampedSamples();
-  }
-
-  @Override
   public int decisionLatencySamples() {
     return features.delaySamples() + evidence.delayFrames() + picker.delaySamples();
   }
@@ -113,23 +95,7 @@ public final class MatchedDetector implements SpikeDetector {
   }
 
   @Override
-  public void push(float[] samples, int offset, int length, SpikeSink sink) {
-    current = sink;
-    for (int i = 0; i < length; i++) {
-      features.push(sign * samples[offset + i], frameSink);
-    }
-  }
-
-  @Override
-  public void pushGap(long count, SpikeSink sink) {
-    current = sink;
-    features.pushGap(count, frameSink);
-  }
-
-  @Override
-  public void flush(SpikeSink sink) {
-    current = sink;
-    features.flush(frameSink);
+  protected void endOfData(SpikeSink sink) {
     endSegment();
   }
 
@@ -143,7 +109,8 @@ public final class MatchedDetector implements SpikeDetector {
     java.util.Arrays.fill(recentEvidence, Double.NaN);
   }
 
-  private void onFrame(long index, float[] frame, boolean imputed) {
+  @Override
+  protected void onFrame(long index, float[] frame, boolean imputed) {
     if (index != evidence.nextFrame()) {
       endSegment();
       picker.reset(index);

@@ -2,7 +2,6 @@ package io.voltspike.detect;
 
 import io.voltspike.avro.state.ThresholdState;
 import io.voltspike.io.StateCodec;
-import io.voltspike.signal.FeatureExtractor;
 import io.voltspike.signal.SlidingMedian;
 
 /**
@@ -16,32 +15,25 @@ import io.voltspike.signal.SlidingMedian;
  * bench} within 0.2 per second. With {@code peak_sign both} the smoothed signal is used without the
  * high-pass, whose opposite-sign lobe after each spike would count as a second spike.
  */
-public final class ThresholdDetector implements SpikeDetector {
+public final class ThresholdDetector extends FeatureDetector {
   public static final String NAME = "threshold";
   private static final int NOISE_WINDOW = 1000;
   private static final int NOISE_DECIMATION = 2;
 
   private final DetectorOptions options;
-  private final FeatureExtractor features;
   private final SlidingMedian smoothedNoise = new SlidingMedian(NOISE_WINDOW);
   private final PeakPicker picker;
   private final io.voltspike.signal.HighPassFilter bandPass;
-  private final float sign;
   private final boolean both;
   private long frames;
-  private SpikeSink current;
-
-  /** The extractor's sink, made once (not a new method reference per sample). */
-  private final io.voltspike.signal.FeatureSink frameSink = this::onFrame;
 
   public ThresholdDetector(DetectorOptions options) {
+    super(options);
     this.options = options;
-    this.features = new FeatureExtractor(options.features());
     this.picker = new PeakPicker(options.refractorySamples());
     this.bandPass =
         new io.voltspike.signal.HighPassFilter(
             options.features().highPassCutoffHz(), options.features().sampleRateHz());
-    this.sign = options.peakSign().factor();
     this.both = options.peakSign() == PeakSign.BOTH;
   }
 
@@ -51,42 +43,17 @@ public final class ThresholdDetector implements SpikeDetector {
   }
 
   @Override
-  public long nextSampleIndex() {
-    return features.nextSampleIndex();
-  }
-
-  @Override
-  public long clampedSamples() {
-    return features.clampedSamples();
-  }
-
-  @Override
   public int decisionLatencySamples() {
     return features.delaySamples() + picker.delaySamples();
   }
 
   @Override
-  public void push(float[] samples, int offset, int length, SpikeSink sink) {
-    current = sink;
-    for (int i = 0; i < length; i++) {
-      features.push(sign * samples[offset + i], frameSink);
-    }
-  }
-
-  @Override
-  public void pushGap(long count, SpikeSink sink) {
-    current = sink;
-    features.pushGap(count, frameSink);
-  }
-
-  @Override
-  public void flush(SpikeSink sink) {
-    current = sink;
-    features.flush(frameSink);
+  protected void endOfData(SpikeSink sink) {
     picker.flush(sink);
   }
 
-  private void onFrame(long index, float[] frame, boolean imputed) {
+  @Override
+  protected void onFrame(long index, float[] frame, boolean imputed) {
     if (index != picker.nextIndex()) {
       picker.flush(current);
       picker.reset(index);
