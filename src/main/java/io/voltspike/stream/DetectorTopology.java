@@ -9,10 +9,16 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
-/** Builds the detector topology: samples -> per-neuron detector (+ state store) -> spikes. */
+/**
+ * Builds the detector topology: per-neuron chunks -> detector (+ neuron store) -> spikes, and
+ * beside it frame blocks -> the same detector step reading a group of neurons per record (+ group
+ * store) -> spikes. The two are separate sub-topologies, so the topics need not be co-partitioned.
+ */
 public final class DetectorTopology {
   public static final String SOURCE = "samples-source";
   public static final String DETECTOR = "detector";
+  public static final String FRAMES_SOURCE = "frames-source";
+  public static final String BLOCK_DETECTOR = "block-detector";
 
   private DetectorTopology() {}
 
@@ -47,26 +53,34 @@ public final class DetectorTopology {
         Serdes.String().serializer(),
         deadLetterSerializer(),
         DETECTOR);
-    // frame blocks -> per-neuron chunks on the samples topic (re-keyed and repartitioned there)
+    // frame blocks: each record a group of neurons, processed as a unit with its own store
+    DetectorProcessor.Input blocks = DetectorProcessor.Input.BLOCKS;
     t.addSource(
-        "frames-source",
+        FRAMES_SOURCE,
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         s.framesTopic());
     t.addProcessor(
-        "frame-splitter", () -> new FrameSplitter(s.framesTopic(), stats), "frames-source");
+        BLOCK_DETECTOR, () -> new DetectorProcessor(blocks, s, detectors, stats), FRAMES_SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(Topics.GROUP_STATE_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingEnabled(Map.of("cleanup.policy", "compact")),
+        BLOCK_DETECTOR);
     t.addSink(
-        FrameSplitter.CHUNKS_SINK,
-        s.samplesTopic(),
+        blocks.spikesSink(),
+        s.spikesTopic(),
         Serdes.String().serializer(),
-        (topic, v) -> (byte[]) v,
-        "frame-splitter");
+        spikeSerializer(),
+        BLOCK_DETECTOR);
     t.addSink(
-        DetectorProcessor.DEAD_LETTER_SINK + "-frames",
+        blocks.deadLetterSink(),
         s.deadLetterTopic(),
         Serdes.String().serializer(),
         deadLetterSerializer(),
-        "frame-splitter");
+        BLOCK_DETECTOR);
     return t;
   }
 

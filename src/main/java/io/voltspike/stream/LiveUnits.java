@@ -28,6 +28,7 @@ final class LiveUnits {
   private final StreamStats stats;
   private final BiConsumer<String, StateFormatException> onUnreadable;
   private final long sessionIdleMs;
+  private final boolean ownSnapshots;
   private final Map<String, NeuronSession> live = new HashMap<>();
   private final Map<String, Long> lastSnapshotMs = new HashMap<>();
   private final Map<String, Integer> inboxUsed = new HashMap<>();
@@ -37,13 +38,18 @@ final class LiveUnits {
   /**
    * @param detectors a new detector for a unit at a sample rate
    * @param onUnreadable told of a unit whose stored state could not be continued (it was dropped)
+   * @param ownSnapshots whether each unit keeps its own inbox and snapshots itself when due; false
+   *     for units in frame-block groups, whose {@link LiveGroups} keeps one inbox per group and
+   *     snapshots all of a group's units together
    */
   LiveUnits(
       NeuronStore store,
       DoubleFunction<SpikeDetector> detectors,
       StreamStats stats,
       BiConsumer<String, StateFormatException> onUnreadable,
-      long idleMs) {
+      long idleMs,
+      boolean ownSnapshots) {
+    this.ownSnapshots = ownSnapshots;
     this.store = store;
     this.detectors = detectors;
     this.stats = stats;
@@ -96,6 +102,12 @@ final class LiveUnits {
     }
     inboxUsed.put(unit, l.inboxUsed());
     return l.session();
+  }
+
+  /** Takes in a unit its group restored (snapshot and group inbox replayed). */
+  void adopt(String unit, NeuronSession s, long nowMs) {
+    live.put(unit, s);
+    lastActivityMs.put(unit, nowMs);
   }
 
   /**
@@ -160,6 +172,9 @@ final class LiveUnits {
       store.ended(unit, nowMs);
       drop(unit);
       stats.sessionsEnded.increment();
+      return;
+    }
+    if (!ownSnapshots) {
       return;
     }
     Long snap = lastSnapshotMs.get(unit);

@@ -132,6 +132,71 @@ public final class NeuronStore {
     return sb.append(slot).toString();
   }
 
+  /**
+   * Inbox slots per group of neurons ({@link LiveGroups}): a slot holds a whole frame block, so one
+   * changelog record stands for every neuron of the block; at 10 ms blocks the once-a-second group
+   * snapshot comes before the slots run out.
+   */
+  public static final int GROUP_INBOX_SLOTS = 128;
+
+  /** A group's inbox slot, zero-padded so that the keys sort in slot order. */
+  static String groupInboxKey(String group, int slot) {
+    if (slot < 0 || slot >= GROUP_INBOX_SLOTS) {
+      throw new IllegalArgumentException(
+          "group inbox slot " + slot + " outside 0.." + (GROUP_INBOX_SLOTS - 1));
+    }
+    return "B" + SEP + group + SEP + String.format(java.util.Locale.ROOT, "%03d", slot);
+  }
+
+  /**
+   * Records the frame block a group accepted in {@code slot} (0 for the first after a snapshot).
+   */
+  public void appendBlock(String group, int slot, byte[] rawBlock) {
+    kv.put(groupInboxKey(group, slot), rawBlock);
+  }
+
+  /** A group's stored blocks in slot order, as received (empty when nothing is stored). */
+  public List<byte[]> groupInbox(String group) {
+    List<byte[]> out = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        kv.range("B" + SEP + group + SEP, "B" + SEP + group + END)) {
+      while (it.hasNext()) {
+        out.add(it.next().value);
+      }
+    }
+    return out;
+  }
+
+  /** Every group with blocks stored. */
+  public Set<String> groups() {
+    Set<String> out = new TreeSet<>();
+    try (KeyValueIterator<String, byte[]> it = kv.range("B" + SEP, "B" + END)) {
+      while (it.hasNext()) {
+        String k = it.next().key;
+        out.add(k.substring(2, k.lastIndexOf(SEP)));
+      }
+    }
+    return out;
+  }
+
+  /** Deletes a group's stored blocks (its neurons' own state is theirs to delete). */
+  public void deleteGroup(String group) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        kv.range("B" + SEP + group + SEP, "B" + SEP + group + END)) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    }
+    keys.forEach(kv::delete);
+  }
+
+  /** The last spike sample published for a unit, or -1. */
+  public long publishedMark(String unit) {
+    byte[] p = kv.get(publishedKey(unit));
+    return p == null ? -1 : MARKS.decode(p).getSample();
+  }
+
   /** Records the chunk accepted in {@code slot} (0 for the first after a snapshot). */
   public void append(String neuron, int slot, byte[] raw) {
     kv.put(inboxKey(neuron, slot), raw);

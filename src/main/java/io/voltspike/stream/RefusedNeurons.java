@@ -1,6 +1,5 @@
 package io.voltspike.stream;
 
-import io.voltspike.avro.VoltageChunk;
 import io.voltspike.detect.UnsupportedRateException;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,18 +20,21 @@ final class RefusedNeurons {
     this.stats = stats;
   }
 
-  /** True, and counted, for a chunk of a neuron refused before at the chunk's rate. */
-  boolean refusedBefore(String neuron, VoltageChunk chunk) {
-    if (refused.isEmpty() || !refused.containsKey(key(neuron, chunk))) {
+  /**
+   * True, and counted, for a record of a neuron (or of a group of neurons) refused before at the
+   * record's rate.
+   */
+  boolean refusedBefore(String key, double sampleRateHz) {
+    if (refused.isEmpty() || !refused.containsKey(key(key, sampleRateHz))) {
       return false;
     }
     stats.bad(DeadLetterReason.REFUSED_NEURON);
     return true;
   }
 
-  /** Refuses the neuron at the chunk's rate, dead-lettering this chunk with the reason. */
-  void refuse(Record<String, byte[]> record, VoltageChunk chunk, RuntimeException e) {
-    refused.put(key(record.key(), chunk), e.getMessage());
+  /** Refuses the record's key at its rate, dead-lettering this record with the reason. */
+  void refuse(Record<String, byte[]> record, double sampleRateHz, RuntimeException e) {
+    refused.put(key(record.key(), sampleRateHz), e.getMessage());
     if (e instanceof UnsupportedRateException) {
       deadLetters.record(
           record,
@@ -46,7 +48,7 @@ final class RefusedNeurons {
     }
   }
 
-  private static String key(String neuron, VoltageChunk chunk) {
-    return neuron + "@" + chunk.getSampleRateHz();
+  private static String key(String key, double sampleRateHz) {
+    return key + "@" + sampleRateHz;
   }
 }

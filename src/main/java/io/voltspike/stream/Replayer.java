@@ -14,17 +14,38 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes recordings as a rig does: every neuron's chunk k in turn, keyed by neuron, keeping the
- * recordings' sample indices. At speed 1.0 chunk k leaves when its last sample would have been
- * acquired; {@code speed <= 0} sends as fast as the broker takes them. A chunk the broker never
- * took fails the replay with the count and the first cause: a replay never loses data silently.
+ * recordings' sample indices; or, for a rig that publishes frames, every group's block k in turn,
+ * keyed by group ({@link #grouped}). At speed 1.0 chunk k leaves when its last sample would have
+ * been acquired; {@code speed <= 0} sends as fast as the broker takes them. A chunk the broker
+ * never took fails the replay with the count and the first cause: a replay never loses data
+ * silently.
  */
 public final class Replayer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
+  private final int groupNeurons;
   private final AtomicLong undelivered = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
   public Replayer(String bootstrap, String topic, Properties extra) {
+    this(bootstrap, topic, extra, 0);
+  }
+
+  /**
+   * A replayer of frame blocks: consecutive recordings, {@code groupNeurons} at a time, form a
+   * group (key {@code group-<k>}) whose chunk k is one block. The recordings of a group must have
+   * one length.
+   */
+  public static Replayer grouped(
+      String bootstrap, String framesTopic, Properties extra, int groupNeurons) {
+    if (groupNeurons < 1) {
+      throw new IllegalArgumentException("neurons per group must be >= 1, was " + groupNeurons);
+    }
+    return new Replayer(bootstrap, framesTopic, extra, groupNeurons);
+  }
+
+  private Replayer(String bootstrap, String topic, Properties extra, int groupNeurons) {
+    this.groupNeurons = groupNeurons;
     Properties p = new Properties();
     if (extra != null) {
       p.putAll(extra);
@@ -40,7 +61,7 @@ public final class Replayer implements AutoCloseable {
 
   /**
    * @param startUs acquisition time of sample 0 (microseconds since the epoch)
-   * @param onChunks called with the number of chunks sent so far
+   * @param onChunks called with the number of chunks sent so far (a block counts one per neuron)
    * @return chunks sent
    */
   public long replay(
@@ -63,12 +84,19 @@ public final class Replayer implements AutoCloseable {
           DetectorApp.sleep(wait / 1_000_000L);
         }
       }
-      for (Recording r : recordings) {
-        if (off >= r.length()) {
-          continue;
+      if (groupNeurons > 0) {
+        List<List<Recording>> groups = groups(recordings);
+        for (int g = 0; g < groups.size(); g++) {
+          sent += sendBlock(session, g, groups.get(g), off, chunkSamples, startUs, endOfSession);
         }
-        send(session, r, off, chunkSamples, startUs, endOfSession);
-        sent++;
+      } else {
+        for (Recording r : recordings) {
+          if (off >= r.length()) {
+            continue;
+          }
+          send(session, r, off, chunkSamples, startUs, endOfSession);
+          sent++;
+        }
       }
       onChunks.accept(sent);
       throwIfUndelivered(sent);
@@ -87,10 +115,21 @@ public final class Replayer implements AutoCloseable {
       long startUs,
       boolean endOfSession) {
     long sent = 0;
-    for (Recording r : recordings) {
-      for (int off = from.applyAsInt(r); off < r.length(); off += chunkSamples) {
-        send(session, r, off, chunkSamples, startUs, endOfSession);
-        sent++;
+    if (groupNeurons > 0) {
+      List<List<Recording>> groups = groups(recordings);
+      for (int g = 0; g < groups.size(); g++) {
+        List<Recording> group = groups.get(g);
+        for (int off = from.applyAsInt(group.get(0)); off < group.get(0).length(); ) {
+          sent += sendBlock(session, g, group, off, chunkSamples, startUs, endOfSession);
+          off += chunkSamples;
+        }
+      }
+    } else {
+      for (Recording r : recordings) {
+        for (int off = from.applyAsInt(r); off < r.length(); off += chunkSamples) {
+          send(session, r, off, chunkSamples, startUs, endOfSession);
+          sent++;
+        }
       }
     }
     producer.flush();
@@ -120,6 +159,47 @@ public final class Replayer implements AutoCloseable {
             firstFailure.compareAndSet(null, e);
           }
         });
+  }
+
+  /** Consecutive recordings, {@code groupNeurons} at a time. */
+  private List<List<Recording>> groups(List<Recording> recordings) {
+    List<List<Recording>> out = new java.util.ArrayList<>();
+    for (int i = 0; i < recordings.size(); i += groupNeurons) {
+      out.add(recordings.subList(i, Math.min(recordings.size(), i + groupNeurons)));
+    }
+    return out;
+  }
+
+  /** The key of group {@code g}. */
+  public static String groupKey(int g) {
+    return String.format(java.util.Locale.ROOT, "group-%04d", g);
+  }
+
+  /** Block {@code off} of a group, keyed by the group; returns the neuron chunks it holds. */
+  private int sendBlock(
+      String session,
+      int g,
+      List<Recording> group,
+      int off,
+      int chunkSamples,
+      long startUs,
+      boolean endOfSession) {
+    int len = group.get(0).length();
+    if (off >= len) {
+      return 0;
+    }
+    int n = Math.min(chunkSamples, len - off);
+    io.voltspike.avro.FrameBlock b =
+        ChunkSplitter.block(session, group, off, n, startUs, endOfSession && off + n >= len);
+    producer.send(
+        new ProducerRecord<>(topic, groupKey(g), AvroCodec.FRAMES.encode(b)),
+        (metadata, e) -> {
+          if (e != null) {
+            undelivered.incrementAndGet();
+            firstFailure.compareAndSet(null, e);
+          }
+        });
+    return group.size();
   }
 
   private void throwIfUndelivered(long sent) {

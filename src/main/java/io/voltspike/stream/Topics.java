@@ -11,5 +11,8 @@ public final class Topics {
 
   public static final String STATE_STORE = "neuron-state";
 
+  /** The state of neurons that arrive in frame blocks, kept per group. */
+  public static final String GROUP_STATE_STORE = "group-state";
+
   private Topics() {}
 }

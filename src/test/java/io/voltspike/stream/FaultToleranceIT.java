@@ -216,10 +216,28 @@ class FaultToleranceIT {
 
   /** Replays every recording at {@code speed} x real time on a background thread. */
   static Thread replayInBackground(String bootstrap, String topic, double speed) {
+    return replayInBackground(bootstrap, topic, speed, 0);
+  }
+
+  /**
+   * Replays every recording at {@code speed} x real time on a background thread, as per-neuron
+   * chunks ({@code groupNeurons} 0) or as frame blocks of that many neurons to the frames topic.
+   */
+  static Thread replayInBackground(
+      String bootstrap, String samplesTopic, double speed, int groupNeurons) {
     Thread t =
         new Thread(
             () -> {
-              try (Replayer rp = new Replayer(bootstrap, topic, null)) {
+              try (Replayer rp =
+                  groupNeurons == 0
+                      ? new Replayer(bootstrap, samplesTopic, null)
+                      : Replayer.grouped(
+                          bootstrap,
+                          StreamParityIT.settings(
+                                  samplesTopic.substring("samples-".length()), PeakSign.POS)
+                              .framesTopic(),
+                          null,
+                          groupNeurons)) {
                 rp.replay("fault", recs, 10, speed, 0, true, n -> {});
               }
             },
@@ -255,24 +273,27 @@ class FaultToleranceIT {
     FIGURES.forEach(f -> System.out.println("recovery: " + f));
   }
 
+  /** A profile, and "/grouped" for frame blocks of four neurons instead of per-neuron chunks. */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"eos", "low-latency"})
-  void hardKillMidStreamThenRestartPublishesAgainWithinFiveSeconds(String profile)
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"eos", "low-latency", "eos/grouped"})
+  void hardKillMidStreamThenRestartPublishesAgainWithinFiveSeconds(String variant)
       throws Exception {
-    String s = "kill-" + profile;
+    String profile = variant.replace("/grouped", "");
+    int groupNeurons = variant.endsWith("/grouped") ? 4 : 0;
+    String s = "kill-" + variant.replace('/', '-');
     Path state = dir.resolve("state-" + s);
     Thread rig;
     try (SpikeWatch watch = new SpikeWatch(broker.bootstrapServers(), "spikes-" + s)) {
       try (DetectorProcess first =
-          new DetectorProcess("kill-1-" + profile, broker.bootstrapServers(), s, state, profile)) {
-        rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 2);
+          new DetectorProcess("kill-1-" + s, broker.bootstrapServers(), s, state, profile)) {
+        rig = replayInBackground(broker.bootstrapServers(), "samples-" + s, 2, groupNeurons);
         awaitCommittedSpikes(broker.bootstrapServers(), s);
         assertTrue(rig.isAlive(), "killed mid-stream");
         first.killHard();
       }
       long launched = System.currentTimeMillis();
       try (DetectorProcess second =
-          new DetectorProcess("kill-2-" + profile, broker.bootstrapServers(), s, state, profile)) {
+          new DetectorProcess("kill-2-" + s, broker.bootstrapServers(), s, state, profile)) {
         long firstSpike = watch.firstAfter(second.upAtMs);
         assertTrue(firstSpike > 0, "no spike after the restart");
         long recovery = firstSpike - second.upAtMs;
@@ -281,10 +302,10 @@ class FaultToleranceIT {
                 java.util.Locale.ROOT,
                 "%s restart: first spike %d ms after the replacement was up (%d ms after its"
                     + " launch)",
-                profile,
+                variant,
                 recovery,
                 firstSpike - launched));
-        assertTrue(recovery <= 5_000, profile + ": first spike " + recovery + " ms after up");
+        assertTrue(recovery <= 5_000, variant + ": first spike " + recovery + " ms after up");
         rig.join();
         assertExactlyTheOfflineSpikes(broker.bootstrapServers(), s);
       }

@@ -149,14 +149,63 @@ class StreamParityIT {
   }
 
   @Test
-  void restartMidStreamLosesAndDuplicatesNothing() {
+  void frameBlocksAtEveryGroupingGiveExactlyTheOfflineSpikes() {
+    List<Recording> recs = benchRecordings(6, 1);
+    Map<String, List<Long>> offline = offline(recs);
+    Map<String, List<Long>> expected = new TreeMap<>();
+    int[] groupings = {1, 4, 6};
+    for (int g : groupings) {
+      offline.forEach((neuron, spikes) -> expected.put("g" + g + "/" + neuron, spikes));
+    }
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    StreamSettings s = settings("grouped", PeakSign.POS);
+    Properties p =
+        StreamSettings.streamsProperties(broker.bootstrapServers(), "grouped-app", "eos", null);
+    try (DetectorApp app =
+            DetectorApp.start(
+                s,
+                DetectorTopology.build(s, DETECTORS, new StreamStats()),
+                p,
+                dir.resolve("state-grouped"),
+                2,
+                Duration.ofSeconds(60));
+        SpikeFollower f =
+            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
+      for (int g : groupings) {
+        try (Replayer rp = Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, g)) {
+          rp.replay("g" + g, recs, 10, 0, 0, true, n -> {});
+        }
+      }
+      Map<String, List<Long>> got = new TreeMap<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      int[] count = {0};
+      while (System.nanoTime() < deadline && count[0] < total + 1) {
+        f.poll(
+            Duration.ofMillis(200),
+            (SpikeEvent e) -> {
+              got.computeIfAbsent(e.getSession() + "/" + e.getNeuron(), k -> new ArrayList<>())
+                  .add(e.getSample());
+              count[0]++;
+            });
+        if (count[0] == total) {
+          deadline = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos());
+        }
+      }
+      assertEquals(expected, got);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} neurons per record (0: chunks)")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 3})
+  void restartMidStreamLosesAndDuplicatesNothing(int groupNeurons) {
     List<Recording> recs = benchRecordings(6, -1);
     Map<String, List<Long>> expected = offline(recs);
     int total = expected.values().stream().mapToInt(List::size).sum();
     assertTrue(total > 50, "spikes: " + total);
-    StreamSettings s = settings("restart", PeakSign.NEG);
+    String suffix = "restart" + groupNeurons;
+    StreamSettings s = settings(suffix, PeakSign.NEG);
     Properties p =
-        StreamSettings.streamsProperties(broker.bootstrapServers(), "restart-app", "eos", null);
+        StreamSettings.streamsProperties(broker.bootstrapServers(), suffix + "-app", "eos", null);
     List<Recording> firstHalf = new ArrayList<>();
     List<Recording> secondHalf = new ArrayList<>();
     for (Recording r : recs) {
@@ -170,7 +219,10 @@ class StreamParityIT {
               r.metadata()));
       secondHalf.add(r);
     }
-    try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
+    try (Replayer rp =
+            groupNeurons == 0
+                ? new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)
+                : Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, groupNeurons);
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
       StreamStats first = new StreamStats();
@@ -179,7 +231,7 @@ class StreamParityIT {
               s,
               DetectorTopology.build(s, DETECTORS, first),
               p,
-              dir.resolve("state-a"),
+              dir.resolve("state-a" + groupNeurons),
               2,
               Duration.ofSeconds(60))) {
         rp.replay("it", firstHalf, 10, 0, 0, false, n -> {});
@@ -192,7 +244,7 @@ class StreamParityIT {
               s,
               DetectorTopology.build(s, DETECTORS, second),
               p,
-              dir.resolve("state-b"),
+              dir.resolve("state-b" + groupNeurons),
               2,
               Duration.ofSeconds(60))) {
         // the second half: the rest of each recording (chunks from the middle on)
