@@ -70,6 +70,7 @@ public final class CapacityBench {
   private final Properties clientProps;
   private final GroupTimeouts timeouts;
   private final boolean removeTopics;
+  private final int groupNeurons;
   private int stepNo;
 
   /**
@@ -83,6 +84,7 @@ public final class CapacityBench {
    *     detector's own (the embedded broker allows them)
    * @param removeTopics whether each load's topics are deleted after it (on a cluster someone else
    *     runs)
+   * @param groupNeurons 0: the rig sends per-neuron chunks; else frame blocks of this many neurons
    */
   public CapacityBench(
       String bootstrap,
@@ -97,7 +99,9 @@ public final class CapacityBench {
       long batchWaitMs,
       Properties clientProps,
       GroupTimeouts timeouts,
-      boolean removeTopics) {
+      boolean removeTopics,
+      int groupNeurons) {
+    this.groupNeurons = groupNeurons;
     this.clientProps = clientProps;
     this.timeouts = timeouts;
     this.removeTopics = removeTopics;
@@ -167,7 +171,8 @@ public final class CapacityBench {
               "bench",
               false,
               !profile.equals("eos"),
-              clientProps)) {
+              clientProps,
+              groupNeurons)) {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         run.startRig();

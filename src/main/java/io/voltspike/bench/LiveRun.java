@@ -25,7 +25,7 @@ import java.util.function.LongConsumer;
  * they report; the run's counters are its own ({@link #stats()}), so the input lag is exact.
  */
 public final class LiveRun implements AutoCloseable {
-  /** Samples per chunk the rig sends (10 ms at 1 kHz). */
+  /** Samples per chunk (or frames per block) the rig sends (10 ms at 1 kHz). */
   public static final int CHUNK_SAMPLES = 10;
 
   private final DetectorApp app;
@@ -71,6 +71,7 @@ public final class LiveRun implements AutoCloseable {
    * @param readUncommitted whether the reader sees events before their transaction commits (the
    *     low-latency profile's closed-loop reader)
    * @param clientProps Kafka client settings (security) for the rig and the reader; null for none
+   * @param groupNeurons 0: the rig sends per-neuron chunks; else frame blocks of this many neurons
    */
   public static LiveRun start(
       String bootstrap,
@@ -83,7 +84,8 @@ public final class LiveRun implements AutoCloseable {
       String session,
       boolean endOfSession,
       boolean readUncommitted,
-      Properties clientProps) {
+      Properties clientProps,
+      int groupNeurons) {
     DetectorApp app =
         DetectorApp.start(
             s,
@@ -95,7 +97,10 @@ public final class LiveRun implements AutoCloseable {
             stats);
     Replayer rig = null;
     try {
-      rig = new Replayer(bootstrap, s.samplesTopic(), clientProps);
+      rig =
+          groupNeurons > 0
+              ? Replayer.grouped(bootstrap, s.framesTopic(), clientProps, groupNeurons)
+              : new Replayer(bootstrap, s.samplesTopic(), clientProps);
       SpikeFollower follower =
           new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, clientProps);
       Replayer r = rig;

@@ -96,15 +96,23 @@ public final class BenchCommand implements Callable<Integer> {
   double warmupS;
 
   @Option(
+      names = "--group-neurons",
+      defaultValue = "0",
+      description =
+          "0: the simulated rig sends per-neuron chunks to the samples topic; N: frame blocks of N"
+              + " neurons each to the frames topic, keyed by group. Default: ${DEFAULT-VALUE}.")
+  int groupNeurons;
+
+  @Option(
       names = "--json",
       description = "Print only the JSON result line (progress still goes to stderr).")
   boolean jsonOnly;
 
   @Override
   public Integer call() throws Exception {
-    if (startNeurons < 1 || maxNeurons < startNeurons || !(holdS >= 10)) {
+    if (startNeurons < 1 || maxNeurons < startNeurons || !(holdS >= 10) || groupNeurons < 0) {
       throw new IllegalArgumentException(
-          "need 1 <= --start-neurons <= --max-neurons and --hold-s >= 10");
+          "need 1 <= --start-neurons <= --max-neurons, --hold-s >= 10 and --group-neurons >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -142,7 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
               batchWaitMs,
               clientProps,
               timeouts,
-              external);
+              external,
+              groupNeurons);
       if (warmupS > 0) {
         bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
         err.println();
@@ -254,6 +263,7 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("hold_s", holdS);
     o.put("stream_threads", streamThreads);
     o.put("batch_wait_ms", batchWaitMs);
+    o.put("group_neurons", groupNeurons);
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());

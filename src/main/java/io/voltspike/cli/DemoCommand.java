@@ -111,7 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
                   "demo",
                   true,
                   profile.equals("low-latency"),
-                  null);
+                  null,
+                  0);
           // at SIGTERM the hook stops the streams (then the broker, then the models); the rig and
           // the reader belong to this thread and end with it
           ShutdownSequence.Registration appStop =

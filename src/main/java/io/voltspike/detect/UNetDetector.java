@@ -397,11 +397,20 @@ public final class UNetDetector implements SpikeDetector {
     }
     int base = pendingCount * channels * window;
     long last = framesEnd - 1;
-    for (int t = 0; t < window; t++) {
-      long idx = Math.min(start + t, last); // padded: repeat the last frame
-      int fi = (int) Math.floorMod(idx, (long) frameCap);
-      for (int c = 0; c < channels; c++) {
-        pending[base + c * window + t] = frames[c * frameCap + fi];
+    // frames start..last are in the ring; a padded window repeats the last one
+    int valid = (int) Math.max(0, Math.min(window, last - start + 1));
+    int from = (int) Math.floorMod(start, (long) frameCap);
+    int firstRun = Math.min(valid, frameCap - from);
+    int lastAt = (int) Math.floorMod(last, (long) frameCap);
+    for (int c = 0; c < channels; c++) {
+      int src = c * frameCap;
+      int dst = base + c * window;
+      System.arraycopy(frames, src + from, pending, dst, firstRun);
+      if (valid > firstRun) {
+        System.arraycopy(frames, src, pending, dst + firstRun, valid - firstRun);
+      }
+      if (valid < window) {
+        Arrays.fill(pending, dst + valid, dst + window, frames[src + lastAt]);
       }
     }
     pendingStarts[pendingCount++] = start;

@@ -246,8 +246,10 @@ public final class FeatureExtractor {
     hpRing[zi] = (float) highPass.apply(z);
     long p = pos - gaussHalf;
     double g = 0;
+    // sample p + k sits at zi - gaussHalf + k (one wrap at most: zSize > 2 gaussHalf)
     for (int k = -gaussHalf; k <= gaussHalf; k++) {
-      g += gaussWeights[k + gaussHalf] * zRing[Math.floorMod(p + k, zSize)];
+      int j = zi - gaussHalf + k;
+      g += gaussWeights[k + gaussHalf] * zRing[j < 0 ? j + zSize : j];
     }
     gRing[Math.floorMod(p, gSize)] = g;
     long c = pos - delay;
@@ -258,13 +260,15 @@ public final class FeatureExtractor {
 
   private void emit(long c, FeatureSink sink) {
     int ci = Math.floorMod(c, zSize);
+    int gi = Math.floorMod(c, gSize);
     frame[0] = zRing[ci];
-    frame[1] = (float) gRing[Math.floorMod(c, gSize)];
+    frame[1] = (float) gRing[gi];
     frame[2] = hpRing[ci];
     frame[3] =
-        (float) (0.5 * (gRing[Math.floorMod(c + 1, gSize)] - gRing[Math.floorMod(c - 1, gSize)]));
+        (float) (0.5 * (gRing[gi + 1 == gSize ? 0 : gi + 1] - gRing[gi == 0 ? gSize - 1 : gi - 1]));
     for (int k = -medianHalf; k <= medianHalf; k++) {
-      medianScratch[k + medianHalf] = zRing[Math.floorMod(c + k, zSize)];
+      int j = ci + k;
+      medianScratch[k + medianHalf] = zRing[j < 0 ? j + zSize : j >= zSize ? j - zSize : j];
     }
     Arrays.sort(medianScratch);
     frame[4] = medianScratch[medianHalf];

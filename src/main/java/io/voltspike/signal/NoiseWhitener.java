@@ -132,13 +132,14 @@ public final class NoiseWhitener {
     long t = next;
     double e = x;
     boolean full = t - segmentStart >= order;
+    int slot = (int) Math.floorMod(t, (long) ring);
     if (full) {
       for (int k = 1; k <= order; k++) {
-        e -= coef[k - 1] * at(t - k);
+        int j = slot - k;
+        e -= coef[k - 1] * recent[j < 0 ? j + ring : j];
       }
     }
     double w = e / innovationSd;
-    int slot = (int) Math.floorMod(t, (long) ring);
     recent[slot] = (float) x;
     // before the first fit nothing is an excursion: a strong background (an oscillation taller
     // than censorSd) would otherwise keep every stretch out of the fit, and no model would come
@@ -167,15 +168,17 @@ public final class NoiseWhitener {
     if (s < segmentStart) {
       return;
     }
-    if (recentDirty[(int) Math.floorMod(s, (long) ring)]) {
+    int slot = (int) Math.floorMod(s, (long) ring);
+    if (recentDirty[slot]) {
       cleanRun = 0;
       return;
     }
     cleanRun++;
     if (cleanRun > order) {
-      double xs = at(s);
+      double xs = recent[slot];
       for (int k = 0; k <= order; k++) {
-        acov[k] += xs * at(s - k);
+        int j = slot - k;
+        acov[k] += xs * recent[j < 0 ? j + ring : j];
       }
       weight += 1;
     }

@@ -24,6 +24,7 @@ public final class Replayer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final int groupNeurons;
+  private int partitions;
   private final AtomicLong undelivered = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
@@ -191,8 +192,11 @@ public final class Replayer implements AutoCloseable {
     int n = Math.min(chunkSamples, len - off);
     io.voltspike.avro.FrameBlock b =
         ChunkSplitter.block(session, group, off, n, startUs, endOfSession && off + n >= len);
+    if (partitions == 0) {
+      partitions = producer.partitionsFor(topic).size();
+    }
     producer.send(
-        new ProducerRecord<>(topic, groupKey(g), AvroCodec.FRAMES.encode(b)),
+        new ProducerRecord<>(topic, g % partitions, groupKey(g), AvroCodec.FRAMES.encode(b)),
         (metadata, e) -> {
           if (e != null) {
             undelivered.incrementAndGet();
