@@ -40,6 +40,9 @@ final class LiveGroups {
     }
   }
 
+  /** A group's neurons are snapshotted together at most this often. */
+  static final long SNAPSHOT_INTERVAL_MS = LiveUnits.SNAPSHOT_INTERVAL_MS;
+
   private final NeuronStore store;
   private final LiveUnits units;
   private final DoubleFunction<SpikeDetector> detectors;
@@ -117,8 +120,10 @@ final class LiveGroups {
       if (!any) {
         store.deleteGroup(e.getKey());
         it.remove();
-      } else if (g.lastSnapshotMs == Long.MIN_VALUE
-          || nowMs - g.lastSnapshotMs >= LiveUnits.SNAPSHOT_INTERVAL_MS) {
+      } else if (g.lastSnapshotMs == Long.MIN_VALUE) {
+        snapshot(g, nowMs); // the first at once, then on the group's own phase (see LiveUnits)
+        g.lastSnapshotMs = nowMs - Math.floorMod(e.getKey().hashCode(), SNAPSHOT_INTERVAL_MS);
+      } else if (nowMs - g.lastSnapshotMs >= SNAPSHOT_INTERVAL_MS) {
         snapshot(g, nowMs);
       }
     }

@@ -178,9 +178,19 @@ final class LiveUnits {
       return;
     }
     Long snap = lastSnapshotMs.get(unit);
-    if (snap == null || nowMs - snap >= SNAPSHOT_INTERVAL_MS) {
+    if (snap == null) {
+      // the first at once; then each unit on its own phase of the interval, so that units started
+      // together do not all snapshot in the same punctuation (a stall of every snapshot at once)
+      snapshot(unit, s, nowMs);
+      lastSnapshotMs.put(unit, nowMs - phaseMs(unit));
+    } else if (nowMs - snap >= SNAPSHOT_INTERVAL_MS) {
       snapshot(unit, s, nowMs);
     }
+  }
+
+  /** A unit's (or group's) fixed offset within the snapshot interval. */
+  static long phaseMs(String unit) {
+    return Math.floorMod(unit.hashCode(), SNAPSHOT_INTERVAL_MS);
   }
 
   /** Drops a unit's live and stored state: its next chunk starts it afresh (with a gap). */
