@@ -3,6 +3,7 @@ package io.voltspike.cli;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
 import io.voltspike.stream.Replayer;
+import io.voltspike.stream.StreamSettings;
 import io.voltspike.stream.Topics;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Publish recordings (every supported format) to the input topic as 10 ms chunks keyed by",
-      "neuron, keeping sample indices; the last chunk of each neuron ends its session."
+      "neuron, keeping sample indices; the last chunk of each neuron ends its session. With",
+      "--group-neurons N, as frame blocks of N neurons to the frames topic instead."
     })
 public final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,6 +52,16 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "Samples per chunk. Default: ${DEFAULT-VALUE}.")
   int chunkSamples;
 
+  @Option(
+      names = "--group-neurons",
+      defaultValue = "0",
+      description =
+          "0: per-neuron chunks to --topic; N: frame blocks of N consecutive recordings (of one"
+              + " length) to the frames topic named after it (voltspike.samples ->"
+              + " voltspike.frames), keyed group-0000, group-0001..., group k on partition k"
+              + " modulo the partitions. Default: ${DEFAULT-VALUE}.")
+  int groupNeurons;
+
   @Override
   public Integer call() throws Exception {
     if (kafka.embedded()) {
@@ -57,14 +69,21 @@ public final class ReplayCommand implements Callable<Integer> {
           "replay needs --bootstrap-servers (start one with 'voltspike broker')");
     }
     double sp = speed.equalsIgnoreCase("max") ? 0 : Double.parseDouble(speed);
-    if (sp < 0 || chunkSamples < 1) {
-      throw new IllegalArgumentException("--speed must be > 0 or max; --chunk-samples >= 1");
+    if (sp < 0 || chunkSamples < 1 || groupNeurons < 0) {
+      throw new IllegalArgumentException(
+          "--speed must be > 0 or max; --chunk-samples >= 1; --group-neurons >= 0");
     }
+    String to =
+        groupNeurons > 0 ? StreamSettings.defaults().withSamplesTopic(topic).framesTopic() : topic;
     List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
     long chunks =
         recs.stream().mapToLong(r -> (r.length() + chunkSamples - 1) / chunkSamples).sum();
     long sent;
-    try (Replayer rp = new Replayer(kafka.bootstrapServers, topic, kafka.clientProperties());
+    try (Replayer rp =
+            groupNeurons > 0
+                ? Replayer.grouped(
+                    kafka.bootstrapServers, to, kafka.clientProperties(), groupNeurons)
+                : new Replayer(kafka.bootstrapServers, to, kafka.clientProperties());
         Progress bar = Progress.start("replay", chunks)) {
       long[] last = {0};
       sent =
@@ -84,7 +103,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     spec.commandLine()
         .getOut()
-        .printf(Locale.ROOT, "replayed %d chunks of %d traces to %s%n", sent, recs.size(), topic);
+        .printf(Locale.ROOT, "replayed %d chunks of %d traces to %s%n", sent, recs.size(), to);
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -60,6 +60,18 @@ public record StreamSettings(
         sessionIdleMs);
   }
 
+  public StreamSettings withSamplesTopic(String topic) {
+    return new StreamSettings(
+        topic,
+        spikesTopic,
+        deadLetterTopic,
+        detector,
+        options,
+        batchWaitMs,
+        detectorVersion,
+        sessionIdleMs);
+  }
+
   public StreamSettings withSessionIdleMs(long ms) {
     return new StreamSettings(
         samplesTopic,

@@ -166,6 +166,18 @@ class RigWalkthroughIT {
     try (Stream<Path> s = Stream.of(rig.resolve("spikes-replay.csv"))) {
       assertEquals(offline, spikes(s, "rig3"), "replay");
     }
+    // and as frame blocks of two neurons each (a camera rig's groups), in a fourth session
+    runToEnd(
+        replay.replace("rig2", "rig4") + " --speed max --group-neurons 2",
+        port,
+        logs.resolve("replay-blocks.log"));
+    runToEnd(
+        b.get(3).replace("rig1", "rig4").replace("spikes.csv", "spikes-blocks.csv"),
+        port,
+        logs.resolve("spikes-blocks.log"));
+    try (Stream<Path> s = Stream.of(rig.resolve("spikes-blocks.csv"))) {
+      assertEquals(offline, spikes(s, "rig4"), "frame blocks");
+    }
     // a session timeout the cluster refuses: one line, exit 1, before anything runs
     Path bad = logs.resolve("bad.properties");
     Files.writeString(bad, "kafka.consumer.session.timeout.ms=3000\n");
