@@ -42,10 +42,14 @@ public final class CapacityBench {
       double p99Ms,
       double p999Ms,
       double maxMs,
+      double steadyP50Ms,
+      double steadyP99Ms,
+      double steadyP999Ms,
       double emittedP50Ms,
       double emittedP99Ms,
       long spikes,
       double cpuCores,
+      double steadyCpuCores,
       double heapMaxMiB,
       long badRecords,
       List<Minute> minutes) {}
@@ -151,6 +155,8 @@ public final class CapacityBench {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     Histogram latency = new Histogram(3);
+    // the last two thirds of the hold: the steady state, without the catch-up of a new load
+    Histogram steady = new Histogram(3);
     Histogram minuteLatency = new Histogram(3);
     Histogram emitted = new Histogram(3); // acquisition -> the detector's forward
     List<Minute> minutes = new ArrayList<>();
@@ -177,6 +183,8 @@ public final class CapacityBench {
         long t0 = System.nanoTime();
         run.startRig();
         long lastTick = t0;
+        long cpuSteady = -1;
+        long tSteady = 0;
         while (run.rigRunning()) {
           run.poll(
               Duration.ofMillis(20),
@@ -185,12 +193,19 @@ public final class CapacityBench {
                 // latency after the first 5 s (start-up excluded)
                 if (System.nanoTime() - t0 > 5_000_000_000L) {
                   latency.recordValue(us);
+                  if (System.nanoTime() - t0 > holdS * 1e9 / 3) {
+                    steady.recordValue(us);
+                  }
                   emitted.recordValue(Math.max(0, e.getEmittedAtUs() - e.getAcquiredAtUs()));
                   minuteLatency.recordValue(us);
                 }
                 spikes[0]++;
               });
           long now = System.nanoTime();
+          if (cpuSteady < 0 && now - t0 > holdS * 1e9 / 3) {
+            cpuSteady = os.getProcessCpuTime();
+            tSteady = now;
+          }
           if (now - lastTick >= 1_000_000_000L) {
             lastTick = now;
             long lag = run.lagChunks();
@@ -220,7 +235,11 @@ public final class CapacityBench {
           }
         }
         double elapsedS = (System.nanoTime() - t0) / 1e9;
-        double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsedS;
+        long tEnd = System.nanoTime();
+        long cpuEnd = os.getProcessCpuTime();
+        double cpuCores = (cpuEnd - cpu0) / 1e9 / elapsedS;
+        double steadyCpu =
+            cpuSteady < 0 ? Double.NaN : (cpuEnd - cpuSteady) / (double) (tEnd - tSteady);
         long lagEnd = run.lagChunks();
         long lagMaxLastThird = 0;
         for (long[] p : lagSeries) {
@@ -243,10 +262,14 @@ public final class CapacityBench {
             pct(latency, 99),
             pct(latency, 99.9),
             latency.getTotalCount() == 0 ? Double.NaN : latency.getMaxValue() / 1000.0,
+            pct(steady, 50),
+            pct(steady, 99),
+            pct(steady, 99.9),
             pct(emitted, 50),
             pct(emitted, 99),
             spikes[0],
             cpuCores,
+            steadyCpu,
             heapMax,
             stats.badTotal(),
             minutes);

@@ -232,8 +232,9 @@ public final class BenchCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "%4d neurons: %s; lag %d chunks (max in last third %d); %.0f samples/s; latency p50 %.1f"
-            + " ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (of which until the detector forwards"
-            + " the spike: p50 %.1f ms, p99 %.1f ms); CPU %.2f cores; heap max %.0f MiB;"
+            + " ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (last two thirds of the hold: p50"
+            + " %.1f ms, p99 %.1f ms, p99.9 %.1f ms; until the detector forwards the spike: p50"
+            + " %.1f ms, p99 %.1f ms); CPU %.2f cores (last two thirds %.2f); heap max %.0f MiB;"
             + " %d spikes, %d bad records",
         s.neurons(),
         s.sustained() ? "sustained" : "NOT sustained",
@@ -244,9 +245,13 @@ public final class BenchCommand implements Callable<Integer> {
         s.p99Ms(),
         s.p999Ms(),
         s.maxMs(),
+        s.steadyP50Ms(),
+        s.steadyP99Ms(),
+        s.steadyP999Ms(),
         s.emittedP50Ms(),
         s.emittedP99Ms(),
         s.cpuCores(),
+        s.steadyCpuCores(),
         s.heapMaxMiB(),
         s.spikes(),
         s.badRecords());

@@ -46,14 +46,4 @@ final class BlockCheck {
     }
     return b;
   }
-
-  /** True for a block whose every sample is NaN, infinite or null (processed as missing). */
-  static boolean allMissing(FrameBlock b) {
-    for (Float f : b.getSamples()) {
-      if (f != null && Float.isFinite(f)) {
-        return false;
-      }
-    }
-    return !b.getSamples().isEmpty();
-  }
 }

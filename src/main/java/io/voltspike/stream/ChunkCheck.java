@@ -37,12 +37,17 @@ final class ChunkCheck {
    * missing samples so the neuron's sample indices stay consistent.
    */
   static boolean allMissing(VoltageChunk chunk) {
-    for (Float f : chunk.getSamples()) {
+    return allMissing(chunk.getSamples());
+  }
+
+  /** True for samples (of a chunk or a frame block) that are all NaN, infinite or null. */
+  static boolean allMissing(java.util.List<Float> samples) {
+    for (Float f : samples) {
       if (f != null && Float.isFinite(f)) {
         return false;
       }
     }
-    return !chunk.getSamples().isEmpty();
+    return !samples.isEmpty();
   }
 
   /** The exception's class and message, for a dead letter. */

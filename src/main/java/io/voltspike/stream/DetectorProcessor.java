@@ -193,25 +193,29 @@ public final class DetectorProcessor implements Processor<String, byte[], String
       deadLetters.record(record, e.reason(), e.getMessage());
       return;
     }
-    if (BlockCheck.allMissing(b)) {
+    if (ChunkCheck.allMissing(b.getSamples())) {
       deadLetters.record(
           record, DeadLetterReason.NAN_ONLY, "every sample is NaN or infinite; treated as missing");
     }
-    Set<DeadLetterReason> said = EnumSet.noneOf(DeadLetterReason.class);
-    boolean taken = false;
-    boolean ended = false;
-    for (int j = 0; j < g.units.size(); j++) {
-      String unit = g.units.get(j);
-      NeuronSession s;
+    // every unit opened before any is fed: a block is taken by all its neurons or refused whole
+    int n = g.units.size();
+    NeuronSession[] sessions = new NeuronSession[n];
+    for (int j = 0; j < n; j++) {
       try {
-        s = units.open(unit, rateHz, now);
+        sessions[j] = units.open(g.units.get(j), rateHz, now);
       } catch (RuntimeException e) {
         refused.refuse(record, rateHz, e); // the rate is the block's: no neuron of it can run
         return;
       }
-      if (s == null) {
+    }
+    Set<DeadLetterReason> said = EnumSet.noneOf(DeadLetterReason.class);
+    boolean taken = false;
+    boolean ended = false;
+    for (int j = 0; j < n; j++) {
+      String unit = g.units.get(j);
+      if (sessions[j] == null) {
         ended = true;
-      } else if (feed(record, LiveGroups.column(b, j), unit, s, said)) {
+      } else if (feed(record, LiveGroups.column(b, j), unit, sessions[j], said)) {
         waiting.add(unit);
         taken = true;
       }

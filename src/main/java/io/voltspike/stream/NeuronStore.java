@@ -145,7 +145,15 @@ public final class NeuronStore {
       throw new IllegalArgumentException(
           "group inbox slot " + slot + " outside 0.." + (GROUP_INBOX_SLOTS - 1));
     }
-    return "B" + SEP + group + SEP + String.format(java.util.Locale.ROOT, "%03d", slot);
+    StringBuilder sb = new StringBuilder(group.length() + 6).append('B').append(SEP).append(group);
+    sb.append(SEP);
+    if (slot < 100) {
+      sb.append('0');
+    }
+    if (slot < 10) {
+      sb.append('0');
+    }
+    return sb.append(slot).toString();
   }
 
   /**

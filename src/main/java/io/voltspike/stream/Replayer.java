@@ -152,8 +152,13 @@ public final class Replayer implements AutoCloseable {
             r.sampleRateHz(),
             startUs,
             endOfSession && off + n >= r.length());
+    send(new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)));
+  }
+
+  /** Sends a record; a failed delivery is counted and its first cause kept. */
+  private void send(ProducerRecord<String, byte[]> record) {
     producer.send(
-        new ProducerRecord<>(topic, r.name(), AvroCodec.CHUNKS.encode(c)),
+        record,
         (metadata, e) -> {
           if (e != null) {
             undelivered.incrementAndGet();
@@ -195,14 +200,7 @@ public final class Replayer implements AutoCloseable {
     if (partitions == 0) {
       partitions = producer.partitionsFor(topic).size();
     }
-    producer.send(
-        new ProducerRecord<>(topic, g % partitions, groupKey(g), AvroCodec.FRAMES.encode(b)),
-        (metadata, e) -> {
-          if (e != null) {
-            undelivered.incrementAndGet();
-            firstFailure.compareAndSet(null, e);
-          }
-        });
+    send(new ProducerRecord<>(topic, g % partitions, groupKey(g), AvroCodec.FRAMES.encode(b)));
     return group.size();
   }
 

@@ -303,4 +303,36 @@ class GroupedInputTest {
         dead.readValuesToList().stream().map(DeadLetter::getReason).collect(Collectors.toList()));
     assertEquals(offline("threshold", rs), spikesByNeuron());
   }
+
+  @Test
+  void aGroupAtAnUnservableRateIsDeadLetteredOnceAndOtherGroupsCarryOn() {
+    start("unet");
+    List<Recording> rs = neurons(2, 970);
+    List<Recording> slow = new ArrayList<>();
+    for (Recording r : rs) {
+      slow.add(
+          new Recording(
+              "slow-" + r.name(),
+              200,
+              java.util.Arrays.copyOf(r.voltage(), 2000),
+              null,
+              r.metadata()));
+    }
+    List<KeyValue<String, FrameBlock>> good = blocks("s", rs, 2, 10, true);
+    List<KeyValue<String, FrameBlock>> bad = new ArrayList<>();
+    for (KeyValue<String, FrameBlock> b : blocks("s", slow, 2, 20, false)) {
+      bad.add(KeyValue.pair("slow-group", b.value));
+    }
+    for (int i = 0; i < good.size(); i++) {
+      if (i < bad.size()) {
+        send(bad.get(i));
+      }
+      send(good.get(i));
+    }
+    List<DeadLetter> letters = dead.readValuesToList();
+    assertEquals(1, letters.size(), "dead-lettered once: " + letters);
+    assertEquals("unsupported_rate", letters.get(0).getReason());
+    assertEquals(bad.size() - 1, stats.badCount(DeadLetterReason.REFUSED_NEURON));
+    assertEquals(offline("unet", rs), spikesByNeuron());
+  }
 }
