@@ -79,10 +79,6 @@ public final class DetectorProcessor implements Processor<String, byte[], String
   /** Whether a unit ended or was forgotten since the groups last looked (they may be over). */
   private boolean dropped;
 
-  public DetectorProcessor(StreamSettings settings, Detectors detectors, StreamStats stats) {
-    this(Input.CHUNKS, settings, detectors, stats);
-  }
-
   public DetectorProcessor(
       Input input, StreamSettings settings, Detectors detectors, StreamStats stats) {
     this.input = input;

@@ -28,60 +28,50 @@ public final class DetectorTopology {
    */
   public static Topology build(StreamSettings s, Detectors detectors, StreamStats stats) {
     Topology t = new Topology();
-    t.addSource(
-        SOURCE,
-        Serdes.String().deserializer(),
-        Serdes.ByteArray().deserializer(),
-        s.samplesTopic());
-    t.addProcessor(DETECTOR, () -> new DetectorProcessor(s, detectors, stats), SOURCE);
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(Topics.STATE_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
-            .withLoggingEnabled(Map.of("cleanup.policy", "compact")),
-        DETECTOR);
-    t.addSink(
-        DetectorProcessor.SPIKES_SINK,
-        s.spikesTopic(),
-        Serdes.String().serializer(),
-        spikeSerializer(),
-        DETECTOR);
-    t.addSink(
-        DetectorProcessor.DEAD_LETTER_SINK,
-        s.deadLetterTopic(),
-        Serdes.String().serializer(),
-        deadLetterSerializer(),
-        DETECTOR);
+    DetectorProcessor.Input chunks = DetectorProcessor.Input.CHUNKS;
+    addDetector(
+        t, SOURCE, s.samplesTopic(), DETECTOR, chunks, Topics.STATE_STORE, s, detectors, stats);
     // frame blocks: each record a group of neurons, processed as a unit with its own store
     DetectorProcessor.Input blocks = DetectorProcessor.Input.BLOCKS;
-    t.addSource(
+    addDetector(
+        t,
         FRAMES_SOURCE,
-        Serdes.String().deserializer(),
-        Serdes.ByteArray().deserializer(),
-        s.framesTopic());
-    t.addProcessor(
-        BLOCK_DETECTOR, () -> new DetectorProcessor(blocks, s, detectors, stats), FRAMES_SOURCE);
+        s.framesTopic(),
+        BLOCK_DETECTOR,
+        blocks,
+        Topics.GROUP_STATE_STORE,
+        s,
+        detectors,
+        stats);
+    return t;
+  }
+
+  /** One input topic -> the detector step with its changelogged store -> spikes, dead letters. */
+  private static void addDetector(
+      Topology t,
+      String source,
+      String topic,
+      String name,
+      DetectorProcessor.Input input,
+      String store,
+      StreamSettings s,
+      Detectors detectors,
+      StreamStats stats) {
+    t.addSource(source, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic);
+    t.addProcessor(name, () -> new DetectorProcessor(input, s, detectors, stats), source);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(Topics.GROUP_STATE_STORE),
-                Serdes.String(),
-                Serdes.ByteArray())
+                Stores.inMemoryKeyValueStore(store), Serdes.String(), Serdes.ByteArray())
             .withLoggingEnabled(Map.of("cleanup.policy", "compact")),
-        BLOCK_DETECTOR);
+        name);
     t.addSink(
-        blocks.spikesSink(),
-        s.spikesTopic(),
-        Serdes.String().serializer(),
-        spikeSerializer(),
-        BLOCK_DETECTOR);
+        input.spikesSink(), s.spikesTopic(), Serdes.String().serializer(), spikeSerializer(), name);
     t.addSink(
-        blocks.deadLetterSink(),
+        input.deadLetterSink(),
         s.deadLetterTopic(),
         Serdes.String().serializer(),
         deadLetterSerializer(),
-        BLOCK_DETECTOR);
-    return t;
+        name);
   }
 
   static Serializer<Object> spikeSerializer() {

@@ -99,6 +99,15 @@ class StreamParityIT {
   }
 
   static Map<String, List<Long>> collect(SpikeFollower f, int expected, Duration timeout) {
+    return collect(f, expected, timeout, SpikeEvent::getNeuron);
+  }
+
+  /** The spike samples read within {@code timeout}, by {@code key} of the event. */
+  static Map<String, List<Long>> collect(
+      SpikeFollower f,
+      int expected,
+      Duration timeout,
+      java.util.function.Function<SpikeEvent, String> key) {
     Map<String, List<Long>> got = new TreeMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     int[] count = {0};
@@ -106,7 +115,7 @@ class StreamParityIT {
       f.poll(
           Duration.ofMillis(200),
           (SpikeEvent e) -> {
-            got.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample());
+            got.computeIfAbsent(key.apply(e), k -> new ArrayList<>()).add(e.getSample());
             count[0]++;
           });
     }
@@ -116,7 +125,7 @@ class StreamParityIT {
       f.poll(
           Duration.ofMillis(200),
           (SpikeEvent e) ->
-              got.computeIfAbsent(e.getNeuron(), k -> new ArrayList<>()).add(e.getSample()));
+              got.computeIfAbsent(key.apply(e), k -> new ArrayList<>()).add(e.getSample()));
     }
     return got;
   }
@@ -176,21 +185,8 @@ class StreamParityIT {
           rp.replay("g" + g, recs, 10, 0, 0, true, n -> {});
         }
       }
-      Map<String, List<Long>> got = new TreeMap<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      int[] count = {0};
-      while (System.nanoTime() < deadline && count[0] < total + 1) {
-        f.poll(
-            Duration.ofMillis(200),
-            (SpikeEvent e) -> {
-              got.computeIfAbsent(e.getSession() + "/" + e.getNeuron(), k -> new ArrayList<>())
-                  .add(e.getSample());
-              count[0]++;
-            });
-        if (count[0] == total) {
-          deadline = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos());
-        }
-      }
+      Map<String, List<Long>> got =
+          collect(f, total, Duration.ofSeconds(90), e -> e.getSession() + "/" + e.getNeuron());
       assertEquals(expected, got);
     }
   }
