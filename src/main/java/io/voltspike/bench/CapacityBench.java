@@ -50,6 +50,7 @@ public final class CapacityBench {
       long spikes,
       double cpuCores,
       double steadyCpuCores,
+      double rigCpuCores,
       double heapMaxMiB,
       long badRecords,
       List<Minute> minutes) {}
@@ -75,6 +76,7 @@ public final class CapacityBench {
   private final GroupTimeouts timeouts;
   private final boolean removeTopics;
   private final int groupNeurons;
+  private final boolean rigInProcess;
   private int stepNo;
 
   /**
@@ -89,6 +91,7 @@ public final class CapacityBench {
    * @param removeTopics whether each load's topics are deleted after it (on a cluster someone else
    *     runs)
    * @param groupNeurons 0: the rig sends per-neuron chunks; else frame blocks of this many neurons
+   * @param rigInProcess the rig runs in a process of its own (its CPU reported apart)
    */
   public CapacityBench(
       String bootstrap,
@@ -104,8 +107,10 @@ public final class CapacityBench {
       Properties clientProps,
       GroupTimeouts timeouts,
       boolean removeTopics,
-      int groupNeurons) {
+      int groupNeurons,
+      boolean rigInProcess) {
     this.groupNeurons = groupNeurons;
+    this.rigInProcess = rigInProcess;
     this.clientProps = clientProps;
     this.timeouts = timeouts;
     this.removeTopics = removeTopics;
@@ -178,7 +183,8 @@ public final class CapacityBench {
               false,
               !profile.equals("eos"),
               clientProps,
-              groupNeurons)) {
+              groupNeurons,
+              rigInProcess)) {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         run.startRig();
@@ -250,14 +256,16 @@ public final class CapacityBench {
         // sustained: never more than 200 ms of input behind in the last third of the hold
         // and the rig itself kept to real time
         boolean sustained =
-            lagMaxLastThird <= neurons * 20L && lagEnd <= neurons * 20L && elapsedS <= holdS + 1.0;
+            lagMaxLastThird <= neurons * 20L
+                && lagEnd <= neurons * 20L
+                && elapsedS - run.rigStartupS() <= holdS + 1.0;
         return new Step(
             neurons,
             holdS,
             sustained,
             lagEnd,
             lagMaxLastThird,
-            stats.samples.sum() / elapsedS,
+            stats.samples.sum() / (elapsedS - run.rigStartupS()),
             pct(latency, 50),
             pct(latency, 99),
             pct(latency, 99.9),
@@ -270,6 +278,7 @@ public final class CapacityBench {
             spikes[0],
             cpuCores,
             steadyCpu,
+            run.rigCpuS() / elapsedS,
             heapMax,
             stats.badTotal(),
             minutes);

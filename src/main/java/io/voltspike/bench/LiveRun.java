@@ -33,6 +33,7 @@ public final class LiveRun implements AutoCloseable {
   private final Replayer rig;
   private final SpikeFollower follower;
   private final Thread rigThread;
+  private final RigProcess rigProcess;
   private final AtomicLong produced = new AtomicLong();
   private final AtomicReference<Throwable> rigFailure = new AtomicReference<>();
 
@@ -44,7 +45,9 @@ public final class LiveRun implements AutoCloseable {
       StreamStats stats,
       Replayer rig,
       SpikeFollower follower,
-      Consumer<LongConsumer> sendAll) {
+      Consumer<LongConsumer> sendAll,
+      RigProcess rigProcess) {
+    this.rigProcess = rigProcess;
     this.app = app;
     this.stats = stats;
     this.rig = rig;
@@ -86,6 +89,43 @@ public final class LiveRun implements AutoCloseable {
       boolean readUncommitted,
       Properties clientProps,
       int groupNeurons) {
+    return start(
+        bootstrap,
+        s,
+        detectors,
+        stats,
+        streamsProps,
+        stateDir,
+        recordings,
+        session,
+        endOfSession,
+        readUncommitted,
+        clientProps,
+        groupNeurons,
+        false);
+  }
+
+  /**
+   * As {@link #start(String, StreamSettings, Detectors, StreamStats, Properties, Path, List,
+   * String, boolean, boolean, Properties, int)}, with the rig in a process of its own ({@code
+   * voltspike replay} in a child JVM, on recordings written to the state directory) when {@code
+   * rigInProcess}: this process's CPU is then the detector's and the probe's (and the embedded
+   * broker's, if any), the rig's is {@link #rigCpuS()}.
+   */
+  public static LiveRun start(
+      String bootstrap,
+      StreamSettings s,
+      Detectors detectors,
+      StreamStats stats,
+      Properties streamsProps,
+      Path stateDir,
+      List<Recording> recordings,
+      String session,
+      boolean endOfSession,
+      boolean readUncommitted,
+      Properties clientProps,
+      int groupNeurons,
+      boolean rigInProcess) {
     DetectorApp app =
         DetectorApp.start(
             s,
@@ -97,6 +137,13 @@ public final class LiveRun implements AutoCloseable {
             stats);
     Replayer rig = null;
     try {
+      if (rigInProcess) {
+        SpikeFollower follower =
+            new SpikeFollower(bootstrap, s.spikesTopic(), readUncommitted, clientProps);
+        RigProcess p =
+            new RigProcess(bootstrap, s, stateDir, recordings, session, groupNeurons, clientProps);
+        return new LiveRun(app, stats, null, follower, p::run, p);
+      }
       rig =
           groupNeurons > 0
               ? Replayer.grouped(bootstrap, s.framesTopic(), clientProps, groupNeurons)
@@ -117,7 +164,8 @@ public final class LiveRun implements AutoCloseable {
                   1.0,
                   System.currentTimeMillis() * 1000,
                   endOfSession,
-                  sent));
+                  sent),
+          null);
     } catch (RuntimeException e) {
       if (rig != null) {
         rig.close();
@@ -145,6 +193,16 @@ public final class LiveRun implements AutoCloseable {
     return follower.poll(timeout, onEvent);
   }
 
+  /** Seconds the rig's own process took to start sending (0 when the rig is a thread). */
+  public double rigStartupS() {
+    return rigProcess == null ? 0 : rigProcess.startupS();
+  }
+
+  /** CPU seconds the rig's own process used so far (0 when the rig is a thread of this one). */
+  public double rigCpuS() {
+    return rigProcess == null ? 0 : rigProcess.cpuS();
+  }
+
   /** Chunks the rig sent that the detector has not taken in yet. */
   public long lagChunks() {
     return Math.max(0, produced.get() - stats.chunks.sum());
@@ -166,8 +224,13 @@ public final class LiveRun implements AutoCloseable {
   @Override
   public void close() {
     rigThread.interrupt();
+    if (rigProcess != null) {
+      rigProcess.destroy();
+    }
     follower.close();
-    rig.close();
+    if (rig != null) {
+      rig.close();
+    }
     app.close();
   }
 }

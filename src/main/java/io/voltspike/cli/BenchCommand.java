@@ -104,6 +104,15 @@ public final class BenchCommand implements Callable<Integer> {
   int groupNeurons;
 
   @Option(
+      names = "--rig-process",
+      description =
+          "Run the simulated rig in a process of its own (voltspike replay in a child JVM), so"
+              + " that the CPU reported is the detector's and the probe's (with"
+              + " --bootstrap-servers, not the broker's either); the rig's is reported apart"
+              + " (rigCpuCores).")
+  boolean rigProcess;
+
+  @Option(
       names = "--json",
       description = "Print only the JSON result line (progress still goes to stderr).")
   boolean jsonOnly;
@@ -151,7 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
               clientProps,
               timeouts,
               external,
-              groupNeurons);
+              groupNeurons,
+              rigProcess);
       if (warmupS > 0) {
         bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
         err.println();
@@ -234,8 +244,8 @@ public final class BenchCommand implements Callable<Integer> {
         "%4d neurons: %s; lag %d chunks (max in last third %d); %.0f samples/s; latency p50 %.1f"
             + " ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (last two thirds of the hold: p50"
             + " %.1f ms, p99 %.1f ms, p99.9 %.1f ms; until the detector forwards the spike: p50"
-            + " %.1f ms, p99 %.1f ms); CPU %.2f cores (last two thirds %.2f); heap max %.0f MiB;"
-            + " %d spikes, %d bad records",
+            + " %.1f ms, p99 %.1f ms); CPU %.2f cores (last two thirds %.2f; the rig's own"
+            + " process %.2f); heap max %.0f MiB; %d spikes, %d bad records",
         s.neurons(),
         s.sustained() ? "sustained" : "NOT sustained",
         s.lagEndChunks(),
@@ -252,6 +262,7 @@ public final class BenchCommand implements Callable<Integer> {
         s.emittedP99Ms(),
         s.cpuCores(),
         s.steadyCpuCores(),
+        s.rigCpuCores(),
         s.heapMaxMiB(),
         s.spikes(),
         s.badRecords());
@@ -269,6 +280,7 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("stream_threads", streamThreads);
     o.put("batch_wait_ms", batchWaitMs);
     o.put("group_neurons", groupNeurons);
+    o.put("rig_process", rigProcess);
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());

@@ -86,6 +86,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 : new Replayer(kafka.bootstrapServers, to, kafka.clientProperties());
         Progress bar = Progress.start("replay", chunks)) {
       long[] last = {0};
+      // the line a driver (bench --rig-process) times the replay from: chunk k leaves k + 1 chunk
+      // lengths after it
+      spec.commandLine()
+          .getErr()
+          .printf(Locale.ROOT, "replaying %d traces to %s at speed %s%n", recs.size(), to, speed);
+      spec.commandLine().getErr().flush();
       sent =
           rp.replay(
               session,

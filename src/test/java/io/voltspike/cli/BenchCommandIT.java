@@ -69,13 +69,20 @@ class BenchCommandIT {
               "--hold-s",
               "10",
               "--warmup-s",
-              "0");
+              "0",
+              "--rig-process",
+              "--group-neurons",
+              "2");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.err().contains("consumer session timeout 6.0 s"), r.err());
       String[] lines = r.out().strip().split("\n");
       JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
       assertTrue(j.get("sustained").asBoolean(), j.toString());
+      assertTrue(j.get("rig_process").asBoolean());
+      assertEquals(2, j.get("group_neurons").asInt());
+      // the rig, in its own JVM, sends frame blocks of two neurons; its CPU is counted apart
       assertEquals(4000, j.get("at_max").get("samplesPerS").asDouble(), 400);
+      assertTrue(j.get("at_max").get("rigCpuCores").asDouble() > 0, j.toString());
       java.util.Properties p = new java.util.Properties();
       p.put("bootstrap.servers", broker.bootstrapServers());
       try (org.apache.kafka.clients.admin.Admin admin =
