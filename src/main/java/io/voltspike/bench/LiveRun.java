@@ -75,42 +75,10 @@ public final class LiveRun implements AutoCloseable {
    *     low-latency profile's closed-loop reader)
    * @param clientProps Kafka client settings (security) for the rig and the reader; null for none
    * @param groupNeurons 0: the rig sends per-neuron chunks; else frame blocks of this many neurons
-   */
-  public static LiveRun start(
-      String bootstrap,
-      StreamSettings s,
-      Detectors detectors,
-      StreamStats stats,
-      Properties streamsProps,
-      Path stateDir,
-      List<Recording> recordings,
-      String session,
-      boolean endOfSession,
-      boolean readUncommitted,
-      Properties clientProps,
-      int groupNeurons) {
-    return start(
-        bootstrap,
-        s,
-        detectors,
-        stats,
-        streamsProps,
-        stateDir,
-        recordings,
-        session,
-        endOfSession,
-        readUncommitted,
-        clientProps,
-        groupNeurons,
-        false);
-  }
-
-  /**
-   * As {@link #start(String, StreamSettings, Detectors, StreamStats, Properties, Path, List,
-   * String, boolean, boolean, Properties, int)}, with the rig in a process of its own ({@code
-   * voltspike replay} in a child JVM, on recordings written to the state directory) when {@code
-   * rigInProcess}: this process's CPU is then the detector's and the probe's (and the embedded
-   * broker's, if any), the rig's is {@link #rigCpuS()}.
+   * @param rigInProcess the rig runs in a process of its own ({@code voltspike replay} in a child
+   *     JVM, on recordings written to the state directory): this process's CPU is then the
+   *     detector's and the probe's (and the embedded broker's, if any), the rig's is {@link
+   *     #rigCpuS()}
    */
   public static LiveRun start(
       String bootstrap,

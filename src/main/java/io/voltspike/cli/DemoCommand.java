@@ -112,7 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
                   true,
                   profile.equals("low-latency"),
                   null,
-                  0);
+                  0,
+                  false);
           // at SIGTERM the hook stops the streams (then the broker, then the models); the rig and
           // the reader belong to this thread and end with it
           ShutdownSequence.Registration appStop =
