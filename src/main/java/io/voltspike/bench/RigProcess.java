@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.LongConsumer;
@@ -53,27 +52,26 @@ final class RigProcess {
     this.log = stateDir.resolve("rig.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     this.command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.voltspike.cli.Main",
-                "replay",
-                "--input",
-                dir.toString(),
-                "--bootstrap-servers",
-                bootstrap,
-                "--topic",
-                s.samplesTopic(),
-                "--session",
-                session,
-                "--speed",
-                "1",
-                "--chunk-samples",
-                Integer.toString(LiveRun.CHUNK_SAMPLES),
-                "--group-neurons",
-                Integer.toString(groupNeurons)));
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.voltspike.cli.Main",
+            "replay",
+            "--input",
+            dir.toString(),
+            "--bootstrap-servers",
+            bootstrap,
+            "--topic",
+            s.samplesTopic(),
+            "--session",
+            session,
+            "--speed",
+            "1",
+            "--chunk-samples",
+            Integer.toString(LiveRun.CHUNK_SAMPLES),
+            "--group-neurons",
+            Integer.toString(groupNeurons));
     this.chunksPerTick = recordings.size();
     long chunks = 0;
     for (Recording r : recordings) {

@@ -73,8 +73,7 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--speed must be > 0 or max; --chunk-samples >= 1; --group-neurons >= 0");
     }
-    String to =
-        groupNeurons > 0 ? StreamSettings.defaults().withSamplesTopic(topic).framesTopic() : topic;
+    String to = groupNeurons > 0 ? StreamSettings.framesTopicOf(topic) : topic;
     List<Recording> recs = Recordings.readAll(input.input, input.readOptions());
     long chunks =
         recs.stream().mapToLong(r -> (r.length() + chunkSamples - 1) / chunkSamples).sum();

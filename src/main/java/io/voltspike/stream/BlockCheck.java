@@ -39,11 +39,7 @@ final class BlockCheck {
             "neuron id '" + id + "' is empty, repeated in the block, or holds a control character");
       }
     }
-    double rate = b.getSampleRateHz();
-    if (!(rate > 0) || !Double.isFinite(rate)) {
-      throw new BadRecordException(
-          DeadLetterReason.BAD_RATE, "sample_rate_hz must be > 0, was " + rate);
-    }
+    ChunkCheck.requireUsableRate(b.getSampleRateHz());
     return b;
   }
 }

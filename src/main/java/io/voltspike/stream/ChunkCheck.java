@@ -24,12 +24,16 @@ final class ChunkCheck {
           DeadLetterReason.KEY_MISMATCH,
           "record key '" + key + "' is not the chunk's neuron '" + chunk.getNeuron() + "'");
     }
-    double rate = chunk.getSampleRateHz();
-    if (!(rate > 0) || !Double.isFinite(rate)) {
-      throw new BadRecordException(
-          DeadLetterReason.BAD_RATE, "sample_rate_hz must be > 0, was " + rate);
-    }
+    requireUsableRate(chunk.getSampleRateHz());
     return chunk;
+  }
+
+  /** A sample rate a detector can be asked for: positive and finite (of a chunk or a block). */
+  static void requireUsableRate(double rateHz) throws BadRecordException {
+    if (!(rateHz > 0) || !Double.isFinite(rateHz)) {
+      throw new BadRecordException(
+          DeadLetterReason.BAD_RATE, "sample_rate_hz must be > 0, was " + rateHz);
+    }
   }
 
   /**

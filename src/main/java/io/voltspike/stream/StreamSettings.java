@@ -43,6 +43,11 @@ public record StreamSettings(
 
   /** The frame-block input topic, named after the samples topic ("...samples" -> "...frames"). */
   public String framesTopic() {
+    return framesTopicOf(samplesTopic);
+  }
+
+  /** The frame-block topic that goes with a samples topic ("...samples" -> "...frames"). */
+  public static String framesTopicOf(String samplesTopic) {
     return samplesTopic.endsWith("samples")
         ? samplesTopic.substring(0, samplesTopic.length() - "samples".length()) + "frames"
         : samplesTopic + ".frames";
@@ -55,18 +60,6 @@ public record StreamSettings(
         deadLetterTopic,
         name,
         o,
-        batchWaitMs,
-        detectorVersion,
-        sessionIdleMs);
-  }
-
-  public StreamSettings withSamplesTopic(String topic) {
-    return new StreamSettings(
-        topic,
-        spikesTopic,
-        deadLetterTopic,
-        detector,
-        options,
         batchWaitMs,
         detectorVersion,
         sessionIdleMs);

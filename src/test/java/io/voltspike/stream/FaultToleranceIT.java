@@ -233,9 +233,7 @@ class FaultToleranceIT {
                       ? new Replayer(bootstrap, samplesTopic, null)
                       : Replayer.grouped(
                           bootstrap,
-                          StreamParityIT.settings(
-                                  samplesTopic.substring("samples-".length()), PeakSign.POS)
-                              .framesTopic(),
+                          StreamSettings.framesTopicOf(samplesTopic),
                           null,
                           groupNeurons)) {
                 rp.replay("fault", recs, 10, speed, 0, true, n -> {});
