@@ -21,9 +21,11 @@ public final class DetectorMixin {
   @Option(
       names = "--operating-point",
       description =
-          "matched: fixed (detect_threshold for every neuron), or a false-alarm rate calibrated"
-              + " per neuron from its own noise: closed-loop (0.1 false positives per second),"
-              + " balanced (0.3) or analysis (1). Default: ${DEFAULT-VALUE}.")
+          "Where matched and unet trade missed spikes for invented ones: fixed (matched:"
+              + " detect_threshold for every neuron; unet: its probability threshold and height"
+              + " floor), or a false-alarm rate held per neuron from its own noise: closed-loop"
+              + " (0.1 false positives per second), balanced (0.3) or analysis (1); auto: closed-loop"
+              + " for matched, balanced for unet. Default: ${DEFAULT-VALUE}.")
   String operatingPoint;
 
   @Option(

@@ -10,7 +10,8 @@ import io.voltspike.signal.FeatureConfig;
  * @param refractoryMs two spikes closer than this are one event (the larger is kept)
  * @param features the feature-extractor settings (sample rate included)
  * @param unet the U-Net detector's settings
- * @param operatingPoint how the matched detector sets its threshold per neuron
+ * @param operatingPoint how a detector's false-alarm rate is set per neuron ({@code matched},
+ *     {@code unet})
  */
 public record DetectorOptions(
     double detectThreshold,
@@ -36,7 +37,7 @@ public record DetectorOptions(
         2.0,
         FeatureConfig.defaults(),
         UNetOptions.defaults(),
-        OperatingPoint.CLOSED_LOOP);
+        OperatingPoint.AUTO);
   }
 
   public DetectorOptions withPeakSign(PeakSign sign) {

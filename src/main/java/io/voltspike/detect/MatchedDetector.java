@@ -45,7 +45,7 @@ public final class MatchedDetector extends FeatureDetector {
     this.threshold = options.detectThreshold();
     this.both = options.peakSign() == PeakSign.BOTH;
     double rate = options.features().sampleRateHz();
-    OperatingPoint point = options.operatingPoint();
+    OperatingPoint point = options.operatingPoint().or(OperatingPoint.CLOSED_LOOP);
     this.calibration =
         point == OperatingPoint.FIXED || both
             ? null

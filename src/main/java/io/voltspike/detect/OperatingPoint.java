@@ -10,9 +10,24 @@ import java.util.stream.Collectors;
  * neuron from that neuron's own noise ({@link FalseAlarmCalibration}), so it means the same
  * false-alarm rate on a quiet and on a noisy neuron; {@code fixed} uses {@code detect_threshold} as
  * it is.
+ *
+ * <p>{@code matched} calibrates its threshold on the filter output; {@code unet} keeps its fixed
+ * rule and raises the probability a candidate needs where this neuron's own noise, read through the
+ * sign-flipped windows, would pass that rule more often than the target (it never lowers it).
  */
 public enum OperatingPoint {
-  /** The threshold is {@code detect_threshold}, the same for every neuron. */
+  /**
+   * Each detector's own default: {@link #CLOSED_LOOP} for {@code matched} (a fixed threshold on its
+   * filter output has no other bar against a noisy neuron), {@link #BALANCED} for {@code unet} (it
+   * only raises the bar on neurons whose noise the network mistakes for spikes: within 0.01 F1 of
+   * {@link #FIXED} on every simulated set, with up to a third fewer false positives;
+   * docs/evaluation.md).
+   */
+  AUTO(Double.NaN),
+  /**
+   * No per-neuron calibration: {@code matched} thresholds at {@code detect_threshold}, {@code unet}
+   * at its probability threshold and height floor, the same for every neuron.
+   */
   FIXED(Double.NaN),
   /** A closed loop stimulates on every spike: 0.1 false positives per second per neuron. */
   CLOSED_LOOP(0.1),
@@ -27,12 +42,17 @@ public enum OperatingPoint {
     this.falsePositivesPerS = falsePositivesPerS;
   }
 
-  /** The target false-alarm rate per neuron; NaN for {@link #FIXED}. */
+  /** This point, or {@code detectorDefault} for {@link #AUTO}. */
+  public OperatingPoint or(OperatingPoint detectorDefault) {
+    return this == AUTO ? detectorDefault : this;
+  }
+
+  /** The target false-alarm rate per neuron; NaN for {@link #FIXED} and {@link #AUTO}. */
   public double falsePositivesPerS() {
     return falsePositivesPerS;
   }
 
-  /** The name users write: fixed, closed-loop, balanced, analysis. */
+  /** The name users write: auto, fixed, closed-loop, balanced, analysis. */
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -113,6 +113,39 @@ public final class UNetDetector implements SpikeDetector {
   private final int[] countInterior;
   private final int[] countEdge;
 
+  /**
+   * The operating point's per-neuron calibration (null for {@code fixed}): the network also reads
+   * every window sign-flipped, and the flipped candidates' heights are the neuron's own false
+   * alarms ({@link FalseAlarmCalibration}).
+   */
+  private final FalseAlarmCalibration calibration;
+
+  /**
+   * Whether this unit runs the calibration: a unit restored from a state written without it keeps
+   * deciding by the fixed floor until its session ends.
+   */
+  private boolean calibrationOn;
+
+  /** Windows per cut: 2 (as it is, sign-flipped) while the calibration runs, else 1. */
+  private int copies;
+
+  // the flipped windows' accumulators, same ring as the others (empty without calibration)
+  private final double[] flippedSumInterior;
+  private final double[] flippedSumEdge;
+  private final int[] flippedCountInterior;
+  private final int[] flippedCountEdge;
+
+  /** Frames either side of a candidate where flipped candidates are not noise (its side lobes). */
+  private final int exclusion;
+
+  /** The last 2 exclusion + 1 decided samples: flipped statistic (NaN: none) and candidate flag. */
+  private final double[] recentFlipped;
+
+  private final double[] recentCandidate;
+
+  /** The probability threshold's log-odds. */
+  private final double thresholdLogOdds;
+
   // windows cut but not yet inferred
   private float[] pending = new float[0];
   private long[] pendingStarts = new long[0];
@@ -203,6 +236,58 @@ public final class UNetDetector implements SpikeDetector {
             : null;
     this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
+    this.thresholdLogOdds = Math.log(threshold / (1 - threshold));
+    OperatingPoint point = options.operatingPoint().or(OperatingPoint.BALANCED);
+    this.calibration =
+        point == OperatingPoint.FIXED
+            ? null
+            : new FalseAlarmCalibration(
+                point.falsePositivesPerS(),
+                fs,
+                LOG_ODDS_ORIGIN,
+                LOG_ODDS_ORIGIN,
+                CALIBRATION_WARMUP_S,
+                CALIBRATION_MEMORY_S,
+                shadow);
+    this.calibrationOn = calibration != null;
+    this.copies = calibrationOn ? 2 : 1;
+    int flippedCap = calibrationOn ? accCap : 0;
+    this.flippedSumInterior = new double[flippedCap];
+    this.flippedSumEdge = new double[flippedCap];
+    this.flippedCountInterior = new int[flippedCap];
+    this.flippedCountEdge = new int[flippedCap];
+    this.exclusion = (int) Math.max(2, Math.round(EXCLUSION_MS * fs / 1000.0));
+    this.recentFlipped = new double[calibrationOn ? 2 * exclusion + 1 : 0];
+    this.recentCandidate = new double[recentFlipped.length];
+    Arrays.fill(recentFlipped, Double.NaN);
+  }
+
+  /** Where the calibration's scale puts the probability threshold: its lowest level. */
+  static final double LOG_ODDS_ORIGIN = FalseAlarmCalibration.LOWEST;
+
+  /**
+   * Seconds of a neuron's noise before its calibrated bar replaces the model's threshold: shorter
+   * than {@code matched}'s 10 s, because this bar only ever rises, so an early overestimate costs a
+   * few spikes and never invents one.
+   */
+  public static final double CALIBRATION_WARMUP_S = 3;
+
+  /** Time constant of the calibration's memory, seconds. */
+  public static final double CALIBRATION_MEMORY_S = 30;
+
+  /** Flipped candidates this close to a candidate are its side lobes, not noise. */
+  static final double EXCLUSION_MS = 5;
+
+  /**
+   * The averaged probability a candidate needs: the threshold, or, at an operating point, the
+   * higher one this neuron's calibration asks for.
+   */
+  public double probabilityThreshold() {
+    if (!calibrationOn) {
+      return threshold;
+    }
+    double z = calibration.threshold() - LOG_ODDS_ORIGIN + thresholdLogOdds;
+    return 1 / (1 + Math.exp(-z));
   }
 
   private static int samples(double ms, double fs) {
@@ -267,7 +352,8 @@ public final class UNetDetector implements SpikeDetector {
   /** Runs the model on every pending window, in batches, and applies the results. */
   public void runPending(SpikeSink sink) {
     while (pendingCount > 0) {
-      int n = Math.min(batchSize, pendingCount);
+      // a window and its flipped copy go in the same call
+      int n = Math.max(copies, Math.min(batchSize, pendingCount) / copies * copies);
       ensureProbs(n);
       model.predict(pending, n, probs);
       applyFirst(n, probs, 0, sink);
@@ -339,6 +425,12 @@ public final class UNetDetector implements SpikeDetector {
     sumEdge[ai] = 0;
     countInterior[ai] = 0;
     countEdge[ai] = 0;
+    if (calibrationOn) {
+      flippedSumInterior[ai] = 0;
+      flippedSumEdge[ai] = 0;
+      flippedCountInterior[ai] = 0;
+      flippedCountEdge[ai] = 0;
+    }
     framesEnd = index + 1;
     if (framesEnd - nextWindowStart == window) {
       addPending(nextWindowStart, false);
@@ -378,22 +470,28 @@ public final class UNetDetector implements SpikeDetector {
     if (!covered && framesEnd > segmentStart) {
       long start = Math.max(segmentStart, framesEnd - window);
       addPending(start, true);
-      ensureProbs(1);
-      model.predict(pending, 1, probs);
-      accumulate(pendingStarts[0], probs, 0, true);
+      ensureProbs(copies);
+      model.predict(pending, copies, probs);
+      for (int w = 0; w < copies; w++) {
+        accumulate(pendingStarts[w], probs, w * window, true, w == 1);
+      }
       pendingCount = 0;
     }
     finalizeUpTo(framesEnd, sink);
     picker.flush(sink);
     inSegment = false;
+    if (calibrationOn) {
+      Arrays.fill(recentFlipped, Double.NaN);
+      Arrays.fill(recentCandidate, 0);
+    }
   }
 
   private void addPending(long start, boolean padded) {
-    int need = (pendingCount + 1) * channels * window;
+    int need = (pendingCount + copies) * channels * window;
     if (pending.length < need) {
       pending = Arrays.copyOf(pending, Math.max(need, 2 * pending.length));
       pendingStarts =
-          Arrays.copyOf(pendingStarts, Math.max(pendingCount + 1, 2 * pendingStarts.length));
+          Arrays.copyOf(pendingStarts, Math.max(pendingCount + copies, 2 * pendingStarts.length));
     }
     int base = pendingCount * channels * window;
     long last = framesEnd - 1;
@@ -414,6 +512,13 @@ public final class UNetDetector implements SpikeDetector {
       }
     }
     pendingStarts[pendingCount++] = start;
+    if (copies == 2) { // the same window sign-flipped: what the network says of noise alone
+      int size = channels * window;
+      for (int i = 0; i < size; i++) {
+        pending[base + size + i] = -pending[base + i];
+      }
+      pendingStarts[pendingCount++] = start;
+    }
   }
 
   private void ensureProbs(int n) {
@@ -425,10 +530,13 @@ public final class UNetDetector implements SpikeDetector {
   private void applyFirst(int n, float[] p, int offset, SpikeSink sink) {
     for (int w = 0; w < n; w++) {
       long start = pendingStarts[w];
-      accumulate(start, p, offset + w * window, false);
-      // decided: every sample that the next window (ending at nextEnd) will not reach
-      long nextEnd = startAfter(start) + window - 1;
-      finalizeUpTo(Math.min(framesEnd, nextEnd - finalizeLag), sink);
+      boolean flipped = copies == 2 && w % 2 == 1;
+      accumulate(start, p, offset + w * window, false, flipped);
+      if (w % copies == copies - 1) {
+        // decided: every sample that the next window (ending at nextEnd) will not reach
+        long nextEnd = startAfter(start) + window - 1;
+        finalizeUpTo(Math.min(framesEnd, nextEnd - finalizeLag), sink);
+      }
     }
     int left = pendingCount - n;
     if (left > 0) {
@@ -438,7 +546,11 @@ public final class UNetDetector implements SpikeDetector {
     pendingCount = left;
   }
 
-  private void accumulate(long start, float[] p, int offset, boolean endOfData) {
+  private void accumulate(long start, float[] p, int offset, boolean endOfData, boolean flipped) {
+    double[] sumInterior = flipped ? flippedSumInterior : this.sumInterior;
+    double[] sumEdge = flipped ? flippedSumEdge : this.sumEdge;
+    int[] countInterior = flipped ? flippedCountInterior : this.countInterior;
+    int[] countEdge = flipped ? flippedCountEdge : this.countEdge;
     long end = start + window - 1;
     for (int i = 0; i < window; i++) {
       long u = start + i;
@@ -463,24 +575,92 @@ public final class UNetDetector implements SpikeDetector {
     while (finalizedUpTo < limit) {
       long u = finalizedUpTo++;
       int ai = (int) Math.floorMod(u, (long) accCap);
-      double prob;
-      if (imputed[ai]) {
-        prob = 0;
-      } else if (countInterior[ai] > 0) {
-        prob = sumInterior[ai] / countInterior[ai];
-      } else if (countEdge[ai] > 0) {
-        prob = sumEdge[ai] / countEdge[ai];
-      } else {
-        prob = 0;
-      }
-      if (prob >= threshold
-          && minHeightSd > 0
-          && height(u) < minHeightSd
-          && !(evidenceOn && minEvidenceSd > 0 && evidence(u) >= minEvidenceSd)) {
+      double prob = average(ai, sumInterior, countInterior, sumEdge, countEdge);
+      boolean candidate = prob >= threshold;
+      if (candidate && belowFloor(height(u), evidence(u))) {
         prob = 0; // not above this neuron's own noise
+      }
+      if (calibrationOn) {
+        // the operating point's bar on the network's confidence, from the flipped windows
+        if (prob >= threshold && logOdds(prob) < calibration.threshold()) {
+          prob = 0;
+        }
+        double flipped =
+            average(ai, flippedSumInterior, flippedCountInterior, flippedSumEdge, flippedCountEdge);
+        calibrate(
+            candidate,
+            flipped >= threshold
+                    && !belowFloor(-smallestNear(heightSd, u), -smallestNear(evidenceSd, u))
+                ? logOdds(flipped)
+                : Double.NEGATIVE_INFINITY);
       }
       picker.push(prob, threshold, sink);
     }
+  }
+
+  /**
+   * A probability on the calibration's scale: its log-odds above the threshold's, from {@link
+   * #LOG_ODDS_ORIGIN} (the threshold itself) up.
+   */
+  private double logOdds(double p) {
+    double q = Math.min(p, 1 - 1e-9);
+    return LOG_ODDS_ORIGIN + Math.log(q / (1 - q)) - thresholdLogOdds;
+  }
+
+  /** The averaged probability of a sample from one set of accumulators (0 where imputed). */
+  private double average(int ai, double[] sumI, int[] countI, double[] sumE, int[] countE) {
+    if (imputed[ai]) {
+      return 0;
+    } else if (countI[ai] > 0) {
+      return sumI[ai] / countI[ai];
+    } else if (countE[ai] > 0) {
+      return sumE[ai] / countE[ai];
+    }
+    return 0;
+  }
+
+  /**
+   * The height floor: a candidate whose high-pass height stays below min_height_sd, and whose
+   * whitened evidence does not reach min_evidence_sd, is not above this neuron's own noise.
+   */
+  private boolean belowFloor(double height, double evidence) {
+    return minHeightSd > 0
+        && height < minHeightSd
+        && !(evidenceOn && minEvidenceSd > 0 && evidence >= minEvidenceSd);
+  }
+
+  /**
+   * Shows the calibration the flipped statistic of the sample {@code exclusion} samples back, or
+   * nothing there when the network proposed a spike within {@code exclusion} samples of it (a
+   * spike's side lobes are not noise).
+   */
+  private void calibrate(boolean candidate, double flipped) {
+    int last = recentFlipped.length - 1;
+    System.arraycopy(recentFlipped, 1, recentFlipped, 0, last);
+    System.arraycopy(recentCandidate, 1, recentCandidate, 0, last);
+    recentFlipped[last] = flipped;
+    recentCandidate[last] = candidate ? 1 : 0;
+    double centre = recentFlipped[exclusion];
+    if (Double.isNaN(centre)) {
+      return;
+    }
+    boolean nearSpike = false;
+    for (double c : recentCandidate) {
+      nearSpike |= c > 0;
+    }
+    calibration.observe(nearSpike || !Double.isFinite(centre) ? Double.NEGATIVE_INFINITY : centre);
+  }
+
+  /** The smallest finite value of {@code values} within a sample of u (+infinity: none). */
+  private double smallestNear(float[] values, long u) {
+    double h = Double.POSITIVE_INFINITY;
+    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
+      float x = values[(int) Math.floorMod(v, (long) accCap)];
+      if (Float.isFinite(x)) {
+        h = Math.min(h, x);
+      }
+    }
+    return h;
   }
 
   /** The largest high-pass height (robust sd units) within a sample of {@code u}. */
@@ -521,6 +701,11 @@ public final class UNetDetector implements SpikeDetector {
     List<Integer> countE = new ArrayList<>(span);
     List<Float> height = new ArrayList<>(span);
     List<Float> evid = new ArrayList<>(evidenceOn ? span : 0);
+    int fspan = calibrationOn ? span : 0;
+    List<Double> fSumI = new ArrayList<>(fspan);
+    List<Double> fSumE = new ArrayList<>(fspan);
+    List<Integer> fCountI = new ArrayList<>(fspan);
+    List<Integer> fCountE = new ArrayList<>(fspan);
     for (long u = from; u < framesEnd; u++) {
       int i = (int) Math.floorMod(u, (long) accCap);
       imp.add(imputed[i]);
@@ -532,9 +717,19 @@ public final class UNetDetector implements SpikeDetector {
       if (evidenceOn) {
         evid.add(evidenceSd[i]);
       }
+      if (calibrationOn) {
+        fSumI.add(flippedSumInterior[i]);
+        fSumE.add(flippedSumEdge[i]);
+        fCountI.add(flippedCountInterior[i]);
+        fCountE.add(flippedCountEdge[i]);
+      }
     }
-    List<Long> starts = new ArrayList<>(pendingCount);
-    for (int i = 0; i < pendingCount; i++) {
+    // the windows as cut; a flipped copy is the same window negated, made again on restore
+    int size = channels * window;
+    List<Long> starts = new ArrayList<>(pendingCount / copies);
+    float[] cut = new float[pendingCount / copies * size];
+    for (int i = 0; i < pendingCount; i += copies) {
+      System.arraycopy(pending, i * size, cut, starts.size() * size, size);
       starts.add(pendingStarts[i]);
     }
     return STATE.encode(
@@ -556,9 +751,18 @@ public final class UNetDetector implements SpikeDetector {
             .setHeightSd(height)
             .setPicker(picker.state())
             .setPendingStarts(starts)
-            .setPending(StateArrays.floats(pending, 0, pendingCount * channels * window))
+            .setPending(StateArrays.floats(cut))
             .setEvidence(evidenceOn ? evidence.state() : null)
             .setEvidenceSd(evid)
+            .setCalibration(calibrationOn ? calibration.state() : null)
+            .setFlippedSumInterior(fSumI)
+            .setFlippedSumEdge(fSumE)
+            .setFlippedCountInterior(fCountI)
+            .setFlippedCountEdge(fCountE)
+            .setRecentFlipped(
+                calibrationOn ? StateArrays.doubles(recentFlipped) : List.<Double>of())
+            .setRecentCandidate(
+                calibrationOn ? StateArrays.doubles(recentCandidate) : List.<Double>of())
             .build());
   }
 
@@ -586,6 +790,32 @@ public final class UNetDetector implements SpikeDetector {
           "the stored unet state has no noise whitener, which this model's whitened channel needs");
     }
     evidenceOn = storedEvidence;
+    boolean storedCalibration = s.getCalibration() != null;
+    if (storedCalibration && calibration == null) {
+      throw new IllegalArgumentException(
+          "stored unet state has an operating point's calibration, this detector a fixed floor:"
+              + " another configuration");
+    }
+    // a state without calibration (versions 1-2, or operating_point fixed) goes on without it
+    calibrationOn = storedCalibration;
+    copies = calibrationOn ? 2 : 1;
+    if (calibrationOn) {
+      calibration.restore(s.getCalibration());
+      StateArrays.fill(s.getRecentFlipped(), recentFlipped, "unet recent flipped statistic");
+      StateArrays.fill(s.getRecentCandidate(), recentCandidate, "unet recent candidates");
+      for (List<?> a :
+          List.of(
+              s.getFlippedSumInterior(),
+              s.getFlippedSumEdge(),
+              s.getFlippedCountInterior(),
+              s.getFlippedCountEdge())) {
+        StateArrays.requireLength(a.size(), s.getImputed().size(), "unet flipped accumulators");
+      }
+      Arrays.fill(flippedSumInterior, 0);
+      Arrays.fill(flippedSumEdge, 0);
+      Arrays.fill(flippedCountInterior, 0);
+      Arrays.fill(flippedCountEdge, 0);
+    }
     if (storedEvidence) {
       evidence.restore(s.getEvidence());
       StateArrays.requireLength(
@@ -608,18 +838,32 @@ public final class UNetDetector implements SpikeDetector {
       if (storedEvidence) {
         evidenceSd[i] = s.getEvidenceSd().get(k);
       }
+      if (calibrationOn) {
+        flippedSumInterior[i] = s.getFlippedSumInterior().get(k);
+        flippedSumEdge[i] = s.getFlippedSumEdge().get(k);
+        flippedCountInterior[i] = s.getFlippedCountInterior().get(k);
+        flippedCountEdge[i] = s.getFlippedCountEdge().get(k);
+      }
     }
     picker.restore(s.getPicker());
-    pendingCount = s.getPendingStarts().size();
-    pending = new float[Math.max(1, pendingCount) * channels * window];
+    int cut = s.getPendingStarts().size();
+    int size = channels * window;
+    StateArrays.requireLength(s.getPending().size(), cut * size, "unet pending windows");
+    pendingCount = cut * copies;
+    pending = new float[Math.max(1, pendingCount) * size];
     pendingStarts = new long[Math.max(1, pendingCount)];
-    StateArrays.requireLength(
-        s.getPending().size(), pendingCount * channels * window, "unet pending windows");
-    for (int i = 0; i < pendingCount; i++) {
-      pendingStarts[i] = s.getPendingStarts().get(i);
-    }
-    for (int i = 0; i < pendingCount * channels * window; i++) {
-      pending[i] = s.getPending().get(i);
+    for (int k = 0; k < cut; k++) {
+      int base = k * copies * size;
+      for (int i = 0; i < size; i++) {
+        float v = s.getPending().get(k * size + i);
+        pending[base + i] = v;
+        if (copies == 2) {
+          pending[base + size + i] = -v;
+        }
+      }
+      for (int c = 0; c < copies; c++) {
+        pendingStarts[k * copies + c] = s.getPendingStarts().get(k);
+      }
     }
   }
 }

@@ -180,6 +180,20 @@ public record UNetOptions(
         sd);
   }
 
+  public UNetOptions withBatchSize(int n) {
+    return new UNetOptions(
+        modelPath,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        n,
+        minHeightSd,
+        minEvidenceSd);
+  }
+
   /** Parses a lookahead: milliseconds, or "full". */
   public static double parseLookahead(String s) {
     if (s.strip().equalsIgnoreCase("full")) {

@@ -462,8 +462,10 @@ public final class UNetTrainer {
    * drops spikes whose probability is below it.
    */
   Validation validate(List<Recording> val, io.voltspike.model.WindowModel wm) {
+    // fixed: the threshold sweep filters one run's spikes, which only a fixed rule allows
     DetectorOptions o =
         DetectorOptions.defaults()
+            .withOperatingPoint(io.voltspike.detect.OperatingPoint.FIXED)
             .withUnet(
                 UNetOptions.defaults()
                     .withLookaheadMs(Double.POSITIVE_INFINITY)

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UNetDetectorTest {
-  /** The windowing and averaging rule alone: the per-neuron height floor off. */
+  /** The windowing and averaging rule alone: the per-neuron height floor and calibration off. */
   static DetectorOptions opts(double lookaheadMs) {
     return DetectorOptions.defaults()
+        .withOperatingPoint(OperatingPoint.FIXED)
         .withUnet(UNetOptions.defaults().withLookaheadMs(lookaheadMs).withMinHeightSd(0));
   }
 
@@ -417,5 +418,111 @@ class UNetDetectorTest {
     plain.push(TRACE, 0, 1000, (s, v) -> {});
     UNetDetector w = new UNetDetector(opts(20), FakeModels.whitened());
     assertThrows(io.voltspike.io.StateFormatException.class, () -> w.restore(plain.snapshot()));
+  }
+
+  /** A network fooled by noise alike either way up: graded in the normalized value above 2. */
+  static WindowModel foolable() {
+    return FakeModels.of((t, z) -> (float) (1 / (1 + Math.exp(-3 * (z - 2.5)))), 0.5);
+  }
+
+  static DetectorOptions at(OperatingPoint p) {
+    return opts(20).withOperatingPoint(p);
+  }
+
+  @Test
+  void anOperatingPointRaisesTheBarWhereTheNeuronsOwnNoiseWouldPassAndNeverLowersIt() {
+    float[] noise = MatchedDetectorTest.spikeFree(120_000, false, 44);
+    UNetDetector fixed = new UNetDetector(at(OperatingPoint.FIXED), foolable());
+    long fixedLate = late(OfflineDetection.run(fixed, noise));
+    double previous = Double.POSITIVE_INFINITY;
+    for (OperatingPoint p :
+        new OperatingPoint[] {
+          OperatingPoint.CLOSED_LOOP, OperatingPoint.BALANCED, OperatingPoint.ANALYSIS
+        }) {
+      UNetDetector d = new UNetDetector(at(p), foolable());
+      double perS = late(OfflineDetection.run(d, noise)) / 100.0;
+      assertTrue(
+          perS <= 3 * p.falsePositivesPerS(),
+          p + ": " + perS + " false positives per second; fixed " + fixedLate / 100.0);
+      assertTrue(d.probabilityThreshold() > 0.5, p + ": " + d.probabilityThreshold());
+      assertTrue(d.probabilityThreshold() < previous, p + " after " + previous);
+      previous = d.probabilityThreshold();
+    }
+    assertTrue(fixedLate / 100.0 > 3, "the fooled network alone: " + fixedLate / 100.0);
+    assertEquals(0.5, fixed.probabilityThreshold());
+    // on a quiet neuron the flipped windows pass nothing: the bar stays the threshold, and every
+    // clear spike is found as at fixed
+    SyntheticTraces st = SyntheticTraces.make(30_000, 8, 1, 6);
+    WindowModel clear = FakeModels.of((t, z) -> z > 5 ? 0.9f : 0f, 0.5);
+    UNetDetector quiet = new UNetDetector(at(OperatingPoint.CLOSED_LOOP), clear);
+    List<Spike> found = OfflineDetection.run(quiet, st.trace);
+    assertEquals(0.5, quiet.probabilityThreshold(), 1e-9);
+    assertEquals(
+        OfflineDetection.run(new UNetDetector(at(OperatingPoint.FIXED), clear), st.trace), found);
+    assertTrue(found.size() >= st.spikes.length - 2, found.size() + " of " + st.spikes.length);
+  }
+
+  /** Spikes after the calibration's warm-up. */
+  private static long late(List<Spike> spikes) {
+    return spikes.stream().filter(s -> s.sample() >= 20_000).count();
+  }
+
+  @Test
+  void aCalibratedDetectorGivesTheSameSpikesChunkedBatchedAndRestored() {
+    float[] noise = MatchedDetectorTest.spikeFree(40_000, true, 45);
+    WindowModel m = foolable();
+    DetectorOptions o = at(OperatingPoint.BALANCED);
+    List<Spike> whole = OfflineDetection.run(new UNetDetector(o, m), noise);
+    assertTrue(whole.size() > 10, "spikes " + whole.size());
+    assertEquals(whole, OfflineDetection.run(new UNetDetector(o, m), noise, 37));
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
+    UNetDetector d = new UNetDetector(o, m);
+    float[] in = new float[128 * 500];
+    float[] out = new float[128 * 100];
+    for (int off = 0; off < noise.length; off += 10) {
+      d.cut(noise, off, Math.min(10, noise.length - off), sink);
+      int n = d.pendingWindows();
+      assertEquals(0, n % 2, "a window and its flipped copy");
+      for (int i = 0; i < n; i++) {
+        d.copyPending(i, in, i * 500);
+      }
+      m.predict(in, n, out);
+      d.applyPending(out, 0, sink);
+      if (off % 1230 == 0) {
+        UNetDetector fresh = new UNetDetector(o, m);
+        fresh.restore(d.snapshot());
+        d = fresh;
+      }
+    }
+    d.flush(sink);
+    assertEquals(whole, got);
+    // batch_size 1 still infers a window with its flipped copy
+    DetectorOptions one = o.withUnet(o.unet().withBatchSize(1));
+    assertEquals(whole, OfflineDetection.run(new UNetDetector(one, m), noise, 37));
+  }
+
+  @Test
+  void aStateWithoutCalibrationContinuesUncalibratedAndTheOtherWayIsRefused() {
+    float[] noise = MatchedDetectorTest.spikeFree(30_000, true, 46);
+    WindowModel m = foolable();
+    UNetDetector fixed = new UNetDetector(at(OperatingPoint.FIXED), m);
+    List<Spike> expected =
+        OfflineDetection.run(new UNetDetector(at(OperatingPoint.FIXED), m), noise);
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
+    fixed.push(noise, 0, 15_000, sink);
+    UNetDetector upgraded = new UNetDetector(at(OperatingPoint.CLOSED_LOOP), m);
+    upgraded.restore(fixed.snapshot());
+    upgraded.push(noise, 15_000, 15_000, sink);
+    upgraded.flush(sink);
+    assertEquals(expected, got, "a session started at fixed ends at fixed");
+    UNetDetector calibrated = new UNetDetector(at(OperatingPoint.CLOSED_LOOP), m);
+    calibrated.push(noise, 0, 5_000, (s, v) -> {});
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new UNetDetector(at(OperatingPoint.FIXED), m).restore(calibrated.snapshot()));
+    assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
   }
 }
