@@ -115,8 +115,8 @@ public final class UNetDetector implements SpikeDetector {
 
   /**
    * The operating point's per-neuron calibration (null for {@code fixed}): the network also reads
-   * every window sign-flipped, and the flipped candidates' heights are the neuron's own false
-   * alarms ({@link FalseAlarmCalibration}).
+   * every window sign-flipped, and the flipped candidates that pass the rule, with their
+   * confidence, are the neuron's own false alarms ({@link FalseAlarmCalibration}).
    */
   private final FalseAlarmCalibration calibration;
 
@@ -141,7 +141,7 @@ public final class UNetDetector implements SpikeDetector {
   /** The last 2 exclusion + 1 decided samples: flipped statistic (NaN: none) and candidate flag. */
   private final double[] recentFlipped;
 
-  private final double[] recentCandidate;
+  private final boolean[] recentCandidate;
 
   /** The probability threshold's log-odds. */
   private final double thresholdLogOdds;
@@ -237,7 +237,7 @@ public final class UNetDetector implements SpikeDetector {
     this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
     this.thresholdLogOdds = Math.log(threshold / (1 - threshold));
-    OperatingPoint point = options.operatingPoint().or(OperatingPoint.BALANCED);
+    OperatingPoint point = options.operatingPoint().or(OperatingPoint.FIXED);
     this.calibration =
         point == OperatingPoint.FIXED
             ? null
@@ -258,7 +258,7 @@ public final class UNetDetector implements SpikeDetector {
     this.flippedCountEdge = new int[flippedCap];
     this.exclusion = (int) Math.max(2, Math.round(EXCLUSION_MS * fs / 1000.0));
     this.recentFlipped = new double[calibrationOn ? 2 * exclusion + 1 : 0];
-    this.recentCandidate = new double[recentFlipped.length];
+    this.recentCandidate = new boolean[recentFlipped.length];
     Arrays.fill(recentFlipped, Double.NaN);
   }
 
@@ -482,7 +482,7 @@ public final class UNetDetector implements SpikeDetector {
     inSegment = false;
     if (calibrationOn) {
       Arrays.fill(recentFlipped, Double.NaN);
-      Arrays.fill(recentCandidate, 0);
+      Arrays.fill(recentCandidate, false);
     }
   }
 
@@ -639,14 +639,14 @@ public final class UNetDetector implements SpikeDetector {
     System.arraycopy(recentFlipped, 1, recentFlipped, 0, last);
     System.arraycopy(recentCandidate, 1, recentCandidate, 0, last);
     recentFlipped[last] = flipped;
-    recentCandidate[last] = candidate ? 1 : 0;
+    recentCandidate[last] = candidate;
     double centre = recentFlipped[exclusion];
     if (Double.isNaN(centre)) {
       return;
     }
     boolean nearSpike = false;
-    for (double c : recentCandidate) {
-      nearSpike |= c > 0;
+    for (boolean c : recentCandidate) {
+      nearSpike |= c;
     }
     calibration.observe(nearSpike || !Double.isFinite(centre) ? Double.NEGATIVE_INFINITY : centre);
   }
@@ -762,7 +762,7 @@ public final class UNetDetector implements SpikeDetector {
             .setRecentFlipped(
                 calibrationOn ? StateArrays.doubles(recentFlipped) : List.<Double>of())
             .setRecentCandidate(
-                calibrationOn ? StateArrays.doubles(recentCandidate) : List.<Double>of())
+                calibrationOn ? StateArrays.booleans(recentCandidate) : List.<Boolean>of())
             .build());
   }
 

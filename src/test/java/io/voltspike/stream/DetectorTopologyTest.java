@@ -554,8 +554,7 @@ class DetectorTopologyTest {
         bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + kv.value.length;
       }
     }
-    // the operating point's calibration (counts, flipped accumulators) adds about 2 KiB
-    assertTrue(bytes <= 18 * 1024, "stored state of one neuron: " + bytes + " bytes");
+    assertTrue(bytes <= 16 * 1024, "stored state of one neuron: " + bytes + " bytes");
   }
 
   @Test

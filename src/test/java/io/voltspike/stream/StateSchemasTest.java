@@ -128,9 +128,8 @@ class StateSchemasTest {
     if (detector.equals("unet") && !variant.equals("whitened") && !variant.equals("calibrated")) {
       o = o.withUnet(o.unet().withModel(FIVE_CHANNEL_MODEL));
     }
-    if (detector.equals("unet") && !variant.equals("calibrated")) {
-      // written before version 3 of the U-Net state: at the fixed rule, which such a unit keeps
-      o = o.withOperatingPoint(io.voltspike.detect.OperatingPoint.FIXED);
+    if (detector.equals("unet") && variant.equals("calibrated")) {
+      o = o.withOperatingPoint(io.voltspike.detect.OperatingPoint.BALANCED);
     }
     return o;
   }
@@ -252,13 +251,7 @@ class StateSchemasTest {
     assertEquals("day1", stored.getSession());
     assertEquals(detector, stored.getDetector());
     NeuronSession resumed =
-        NeuronSession.restore(
-            stored,
-            // today's default operating point: a unit stored before it keeps its own rule
-            DETECTORS.create(
-                detector,
-                options(detector, rateHz, variant)
-                    .withOperatingPoint(io.voltspike.detect.OperatingPoint.AUTO)));
+        NeuronSession.restore(stored, session(detector, rateHz, variant).detector());
     int stop = (int) (stored.getNextSample() / 10);
     assertTrue(stop > 0 && stop < chunks.size(), "stored mid-trace: " + stored.getNextSample());
     feed(resumed, chunks.subList(stop, chunks.size()));

@@ -191,6 +191,51 @@ class StreamParityIT {
     }
   }
 
+  @Test
+  void aCalibratedUNetGivesTheOfflineSpikesChunkedAndGrouped() {
+    // every window also runs sign-flipped: both copies travel in the stream's batches, per-neuron
+    // and for a group of neurons alike
+    List<Recording> recs = benchRecordings(4, 1);
+    DetectorOptions o =
+        DetectorOptions.defaults()
+            .withPeakSign(PeakSign.POS)
+            .withOperatingPoint(io.voltspike.detect.OperatingPoint.CLOSED_LOOP);
+    Map<String, List<Long>> expected = new TreeMap<>();
+    for (Recording r : recs) {
+      List<Long> spikes =
+          OfflineDetection.run(DETECTORS.create("unet", o), r.voltage()).stream()
+              .map(Spike::sample)
+              .collect(Collectors.toList());
+      expected.put("c/" + r.name(), spikes);
+      expected.put("g4/" + r.name(), spikes);
+    }
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    assertTrue(total > 50, "spikes: " + total);
+    StreamSettings s = settings("calibrated", PeakSign.POS).withDetector("unet", o);
+    Properties p =
+        StreamSettings.streamsProperties(broker.bootstrapServers(), "calibrated-app", "eos", null);
+    try (DetectorApp app =
+            DetectorApp.start(
+                s,
+                DetectorTopology.build(s, DETECTORS, new StreamStats()),
+                p,
+                dir.resolve("state-calibrated"),
+                2,
+                Duration.ofSeconds(60));
+        SpikeFollower f =
+            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
+      try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)) {
+        rp.replay("c", recs, 10, 0, 0, true, n -> {});
+      }
+      try (Replayer rp = Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, 4)) {
+        rp.replay("g4", recs, 10, 0, 0, true, n -> {});
+      }
+      Map<String, List<Long>> got =
+          collect(f, total, Duration.ofSeconds(90), e -> e.getSession() + "/" + e.getNeuron());
+      assertEquals(expected, got);
+    }
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} neurons per record (0: chunks)")
   @org.junit.jupiter.params.provider.ValueSource(ints = {0, 3})
   void restartMidStreamLosesAndDuplicatesNothing(int groupNeurons) {
