@@ -25,7 +25,7 @@ public final class DetectorMixin {
               + " detect_threshold for every neuron; unet: its probability threshold and height"
               + " floor), or a false-alarm rate held per neuron from its own noise: closed-loop"
               + " (0.1 false positives per second), balanced (0.3) or analysis (1); auto: closed-loop"
-              + " for matched, fixed for unet. Default: ${DEFAULT-VALUE}.")
+              + " for matched, balanced for unet. Default: ${DEFAULT-VALUE}.")
   String operatingPoint;
 
   @Option(

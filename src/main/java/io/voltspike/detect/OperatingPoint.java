@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
 public enum OperatingPoint {
   /**
    * Each detector's own default: {@link #CLOSED_LOOP} for {@code matched} (a fixed threshold on its
-   * filter output has no other bar against a noisy neuron), {@link #FIXED} for {@code unet} (its
-   * calibration sends every window to the network twice, which the default configuration cannot
-   * afford at 100 neurons on 2 cores; docs/evaluation.md).
+   * filter output has no other bar against a noisy neuron), {@link #BALANCED} for {@code unet} (it
+   * only raises the bar on neurons whose noise the network mistakes for spikes: within 0.01 F1 of
+   * {@link #FIXED} on every simulated set, with up to a third fewer false positives;
+   * docs/evaluation.md).
    */
   AUTO(Double.NaN),
   /**

@@ -126,9 +126,6 @@ public final class UNetDetector implements SpikeDetector {
    */
   private boolean calibrationOn;
 
-  /** Windows per cut: 2 (as it is, sign-flipped) while the calibration runs, else 1. */
-  private int copies;
-
   // the flipped windows' accumulators, same ring as the others (empty without calibration)
   private final double[] flippedSumInterior;
   private final double[] flippedSumEdge;
@@ -149,6 +146,10 @@ public final class UNetDetector implements SpikeDetector {
   // windows cut but not yet inferred
   private float[] pending = new float[0];
   private long[] pendingStarts = new long[0];
+
+  /** Whether each pending window is the sign-flipped copy of the one before it. */
+  private boolean[] pendingFlipped = new boolean[0];
+
   private int pendingCount;
   private float[] probs = new float[0];
 
@@ -237,7 +238,7 @@ public final class UNetDetector implements SpikeDetector {
     this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
     this.thresholdLogOdds = Math.log(threshold / (1 - threshold));
-    OperatingPoint point = options.operatingPoint().or(OperatingPoint.FIXED);
+    OperatingPoint point = options.operatingPoint().or(OperatingPoint.BALANCED);
     this.calibration =
         point == OperatingPoint.FIXED
             ? null
@@ -250,7 +251,6 @@ public final class UNetDetector implements SpikeDetector {
                 CALIBRATION_MEMORY_S,
                 shadow);
     this.calibrationOn = calibration != null;
-    this.copies = calibrationOn ? 2 : 1;
     int flippedCap = calibrationOn ? accCap : 0;
     this.flippedSumInterior = new double[flippedCap];
     this.flippedSumEdge = new double[flippedCap];
@@ -352,8 +352,10 @@ public final class UNetDetector implements SpikeDetector {
   /** Runs the model on every pending window, in batches, and applies the results. */
   public void runPending(SpikeSink sink) {
     while (pendingCount > 0) {
-      // a window and its flipped copy go in the same call
-      int n = Math.max(copies, Math.min(batchSize, pendingCount) / copies * copies);
+      int n = Math.min(batchSize, pendingCount);
+      if (n < pendingCount && pendingFlipped[n]) {
+        n++; // a window and its flipped copy go in the same call
+      }
       ensureProbs(n);
       model.predict(pending, n, probs);
       applyFirst(n, probs, 0, sink);
@@ -470,10 +472,10 @@ public final class UNetDetector implements SpikeDetector {
     if (!covered && framesEnd > segmentStart) {
       long start = Math.max(segmentStart, framesEnd - window);
       addPending(start, true);
-      ensureProbs(copies);
-      model.predict(pending, copies, probs);
-      for (int w = 0; w < copies; w++) {
-        accumulate(pendingStarts[w], probs, w * window, true, w == 1);
+      ensureProbs(pendingCount);
+      model.predict(pending, pendingCount, probs);
+      for (int w = 0; w < pendingCount; w++) {
+        accumulate(pendingStarts[w], probs, w * window, true, pendingFlipped[w]);
       }
       pendingCount = 0;
     }
@@ -487,11 +489,12 @@ public final class UNetDetector implements SpikeDetector {
   }
 
   private void addPending(long start, boolean padded) {
-    int need = (pendingCount + copies) * channels * window;
+    int need = (pendingCount + 2) * channels * window;
     if (pending.length < need) {
       pending = Arrays.copyOf(pending, Math.max(need, 2 * pending.length));
-      pendingStarts =
-          Arrays.copyOf(pendingStarts, Math.max(pendingCount + copies, 2 * pendingStarts.length));
+      int n = Math.max(pendingCount + 2, 2 * pendingStarts.length);
+      pendingStarts = Arrays.copyOf(pendingStarts, n);
+      pendingFlipped = Arrays.copyOf(pendingFlipped, n);
     }
     int base = pendingCount * channels * window;
     long last = framesEnd - 1;
@@ -511,14 +514,44 @@ public final class UNetDetector implements SpikeDetector {
         Arrays.fill(pending, dst + valid, dst + window, frames[src + lastAt]);
       }
     }
+    pendingFlipped[pendingCount] = false;
     pendingStarts[pendingCount++] = start;
-    if (copies == 2) { // the same window sign-flipped: what the network says of noise alone
+    if (calibrationOn && (padded || flippedMayPass(start))) {
+      // the same window sign-flipped: what the network says of noise alone
       int size = channels * window;
       for (int i = 0; i < size; i++) {
         pending[base + size + i] = -pending[base + i];
       }
+      pendingFlipped[pendingCount] = true;
       pendingStarts[pendingCount++] = start;
     }
+  }
+
+  /**
+   * Whether a flipped candidate could pass the height floor among the samples this window decides
+   * (those within the lookahead of its end, and their neighbours): the sign-flipped high-pass
+   * height, or the flipped whitened evidence known so far, reaches the floor somewhere there. A
+   * window where neither does is not sent flipped: its flipped probabilities could not make a false
+   * alarm the calibration counts (save at its last few samples, whose evidence is not yet known;
+   * the next window decides them). On most neurons that leaves out most flipped windows.
+   */
+  private boolean flippedMayPass(long start) {
+    if (minHeightSd <= 0) {
+      return true; // without the floor every flipped candidate counts
+    }
+    long end = start + window - 1;
+    long from = Math.max(segmentStart, Math.max(start, end - windowLookahead) - 1);
+    long to = Math.min(framesEnd - 1, end + 1);
+    boolean evidenceFloor = evidenceOn && minEvidenceSd > 0;
+    for (long v = from; v <= to; v++) {
+      int i = (int) Math.floorMod(v, (long) accCap);
+      float e = evidenceSd[i]; // negative infinity: not known yet
+      if (-heightSd[i] >= minHeightSd
+          || (evidenceFloor && Float.isFinite(e) && -e >= minEvidenceSd)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void ensureProbs(int n) {
@@ -530,9 +563,8 @@ public final class UNetDetector implements SpikeDetector {
   private void applyFirst(int n, float[] p, int offset, SpikeSink sink) {
     for (int w = 0; w < n; w++) {
       long start = pendingStarts[w];
-      boolean flipped = copies == 2 && w % 2 == 1;
-      accumulate(start, p, offset + w * window, false, flipped);
-      if (w % copies == copies - 1) {
+      accumulate(start, p, offset + w * window, false, pendingFlipped[w]);
+      if (w + 1 >= n || !pendingFlipped[w + 1]) {
         // decided: every sample that the next window (ending at nextEnd) will not reach
         long nextEnd = startAfter(start) + window - 1;
         finalizeUpTo(Math.min(framesEnd, nextEnd - finalizeLag), sink);
@@ -542,6 +574,7 @@ public final class UNetDetector implements SpikeDetector {
     if (left > 0) {
       System.arraycopy(pending, n * channels * window, pending, 0, left * channels * window);
       System.arraycopy(pendingStarts, n, pendingStarts, 0, left);
+      System.arraycopy(pendingFlipped, n, pendingFlipped, 0, left);
     }
     pendingCount = left;
   }
@@ -726,11 +759,17 @@ public final class UNetDetector implements SpikeDetector {
     }
     // the windows as cut; a flipped copy is the same window negated, made again on restore
     int size = channels * window;
-    List<Long> starts = new ArrayList<>(pendingCount / copies);
-    float[] cut = new float[pendingCount / copies * size];
-    for (int i = 0; i < pendingCount; i += copies) {
+    List<Long> starts = new ArrayList<>(pendingCount);
+    List<Boolean> withFlipped = new ArrayList<>(pendingCount);
+    float[] cut = new float[pendingCount * size];
+    for (int i = 0; i < pendingCount; i++) {
+      if (pendingFlipped[i]) {
+        withFlipped.set(withFlipped.size() - 1, true);
+        continue;
+      }
       System.arraycopy(pending, i * size, cut, starts.size() * size, size);
       starts.add(pendingStarts[i]);
+      withFlipped.add(false);
     }
     return STATE.encode(
         UNetState.newBuilder()
@@ -751,7 +790,8 @@ public final class UNetDetector implements SpikeDetector {
             .setHeightSd(height)
             .setPicker(picker.state())
             .setPendingStarts(starts)
-            .setPending(StateArrays.floats(cut))
+            .setPending(StateArrays.floats(cut, 0, starts.size() * size))
+            .setPendingFlipped(calibrationOn ? withFlipped : List.<Boolean>of())
             .setEvidence(evidenceOn ? evidence.state() : null)
             .setEvidenceSd(evid)
             .setCalibration(calibrationOn ? calibration.state() : null)
@@ -798,7 +838,6 @@ public final class UNetDetector implements SpikeDetector {
     }
     // a state without calibration (versions 1-2, or operating_point fixed) goes on without it
     calibrationOn = storedCalibration;
-    copies = calibrationOn ? 2 : 1;
     if (calibrationOn) {
       calibration.restore(s.getCalibration());
       StateArrays.fill(s.getRecentFlipped(), recentFlipped, "unet recent flipped statistic");
@@ -849,20 +888,27 @@ public final class UNetDetector implements SpikeDetector {
     int cut = s.getPendingStarts().size();
     int size = channels * window;
     StateArrays.requireLength(s.getPending().size(), cut * size, "unet pending windows");
-    pendingCount = cut * copies;
-    pending = new float[Math.max(1, pendingCount) * size];
-    pendingStarts = new long[Math.max(1, pendingCount)];
+    List<Boolean> withFlipped = calibrationOn ? s.getPendingFlipped() : null;
+    if (calibrationOn) {
+      StateArrays.requireLength(withFlipped.size(), cut, "unet pending flipped copies");
+    }
+    int flippedCount = calibrationOn ? (int) withFlipped.stream().filter(b -> b).count() : 0;
+    pendingCount = 0;
+    pending = new float[Math.max(1, cut + flippedCount) * size];
+    pendingStarts = new long[Math.max(1, cut + flippedCount)];
+    pendingFlipped = new boolean[pendingStarts.length];
     for (int k = 0; k < cut; k++) {
-      int base = k * copies * size;
+      int base = pendingCount * size;
       for (int i = 0; i < size; i++) {
-        float v = s.getPending().get(k * size + i);
-        pending[base + i] = v;
-        if (copies == 2) {
-          pending[base + size + i] = -v;
-        }
+        pending[base + i] = s.getPending().get(k * size + i);
       }
-      for (int c = 0; c < copies; c++) {
-        pendingStarts[k * copies + c] = s.getPendingStarts().get(k);
+      pendingStarts[pendingCount++] = s.getPendingStarts().get(k);
+      if (calibrationOn && withFlipped.get(k)) { // a flipped copy is this window negated
+        for (int i = 0; i < size; i++) {
+          pending[base + size + i] = -pending[base + i];
+        }
+        pendingFlipped[pendingCount] = true;
+        pendingStarts[pendingCount++] = s.getPendingStarts().get(k);
       }
     }
   }

@@ -554,7 +554,9 @@ class DetectorTopologyTest {
         bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + kv.value.length;
       }
     }
-    assertTrue(bytes <= 16 * 1024, "stored state of one neuron: " + bytes + " bytes");
+    // the default operating point's calibration (its counts, the flipped accumulators) adds
+    // about 1.5 KiB to the 16 KiB of the fixed rule
+    assertTrue(bytes <= 18 * 1024, "stored state of one neuron: " + bytes + " bytes");
   }
 
   @Test

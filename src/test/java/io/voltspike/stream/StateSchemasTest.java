@@ -128,8 +128,9 @@ class StateSchemasTest {
     if (detector.equals("unet") && !variant.equals("whitened") && !variant.equals("calibrated")) {
       o = o.withUnet(o.unet().withModel(FIVE_CHANNEL_MODEL));
     }
-    if (detector.equals("unet") && variant.equals("calibrated")) {
-      o = o.withOperatingPoint(io.voltspike.detect.OperatingPoint.BALANCED);
+    if (detector.equals("unet") && !variant.equals("calibrated")) {
+      // written before version 3 of the U-Net state: at the fixed rule, which such a unit keeps
+      o = o.withOperatingPoint(io.voltspike.detect.OperatingPoint.FIXED);
     }
     return o;
   }
@@ -251,7 +252,13 @@ class StateSchemasTest {
     assertEquals("day1", stored.getSession());
     assertEquals(detector, stored.getDetector());
     NeuronSession resumed =
-        NeuronSession.restore(stored, session(detector, rateHz, variant).detector());
+        NeuronSession.restore(
+            stored,
+            // today's default operating point: a unit stored before it keeps its own rule
+            DETECTORS.create(
+                detector,
+                options(detector, rateHz, variant)
+                    .withOperatingPoint(io.voltspike.detect.OperatingPoint.AUTO)));
     int stop = (int) (stored.getNextSample() / 10);
     assertTrue(stop > 0 && stop < chunks.size(), "stored mid-trace: " + stored.getNextSample());
     feed(resumed, chunks.subList(stop, chunks.size()));
