@@ -262,28 +262,35 @@ class UNetDetectorTest {
     assertEquals(whole, ones);
     assertEquals(whole, odd);
 
-    // the stream's way: cut windows, batch them elsewhere, apply; snapshot between chunks
+    assertEquals(whole, streamWay(opts(20), m, TRACE, 1000));
+  }
+
+  /**
+   * The stream's way: 10-sample chunks cut, their windows batched elsewhere and applied, the
+   * detector snapshotted into a fresh one every {@code restoreEvery} samples.
+   */
+  static List<Spike> streamWay(DetectorOptions o, WindowModel m, float[] trace, int restoreEvery) {
     List<Spike> got = new ArrayList<>();
     SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
-    UNetDetector d = new UNetDetector(opts(20), m);
-    float[] in = new float[64 * 500];
-    float[] out = new float[64 * 100];
-    for (int off = 0; off < TRACE.length; off += 10) {
-      d.cut(TRACE, off, Math.min(10, TRACE.length - off), sink);
+    UNetDetector d = new UNetDetector(o, m);
+    float[] in = new float[128 * 500];
+    float[] out = new float[128 * 100];
+    for (int off = 0; off < trace.length; off += 10) {
+      d.cut(trace, off, Math.min(10, trace.length - off), sink);
       int n = d.pendingWindows();
       for (int i = 0; i < n; i++) {
         d.copyPending(i, in, i * 500);
       }
       m.predict(in, n, out);
       d.applyPending(out, 0, sink);
-      if (off % 1000 == 0) {
-        UNetDetector fresh = new UNetDetector(opts(20), m);
+      if (off % restoreEvery == 0) {
+        UNetDetector fresh = new UNetDetector(o, m);
         fresh.restore(d.snapshot());
         d = fresh;
       }
     }
     d.flush(sink);
-    assertEquals(whole, got);
+    return got;
   }
 
   @Test
@@ -478,27 +485,7 @@ class UNetDetectorTest {
     List<Spike> whole = OfflineDetection.run(new UNetDetector(o, m), noise);
     assertTrue(whole.size() > 10, "spikes " + whole.size());
     assertEquals(whole, OfflineDetection.run(new UNetDetector(o, m), noise, 37));
-    List<Spike> got = new ArrayList<>();
-    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
-    UNetDetector d = new UNetDetector(o, m);
-    float[] in = new float[128 * 500];
-    float[] out = new float[128 * 100];
-    for (int off = 0; off < noise.length; off += 10) {
-      d.cut(noise, off, Math.min(10, noise.length - off), sink);
-      int n = d.pendingWindows();
-      for (int i = 0; i < n; i++) {
-        d.copyPending(i, in, i * 500);
-      }
-      m.predict(in, n, out);
-      d.applyPending(out, 0, sink);
-      if (off % 1230 == 0) {
-        UNetDetector fresh = new UNetDetector(o, m);
-        fresh.restore(d.snapshot());
-        d = fresh;
-      }
-    }
-    d.flush(sink);
-    assertEquals(whole, got);
+    assertEquals(whole, streamWay(o, m, noise, 1230));
     // batch_size 1 still infers a window with its flipped copy
     DetectorOptions one = o.withUnet(o.unet().withBatchSize(1));
     assertEquals(whole, OfflineDetection.run(new UNetDetector(one, m), noise, 37));

@@ -130,6 +130,18 @@ class StreamParityIT {
     return got;
   }
 
+  /** An exactly-once detector app on the test broker, two stream threads, its own state dir. */
+  static DetectorApp start(StreamSettings s, String appId, String stateDir) {
+    Properties p = StreamSettings.streamsProperties(broker.bootstrapServers(), appId, "eos", null);
+    return DetectorApp.start(
+        s,
+        DetectorTopology.build(s, DETECTORS, new StreamStats()),
+        p,
+        dir.resolve(stateDir),
+        2,
+        Duration.ofSeconds(60));
+  }
+
   @Test
   void replayedBenchRecordingsGiveExactlyTheOfflineSpikes() {
     // one polarity per app (the detector's peak_sign is a job setting)
@@ -137,16 +149,7 @@ class StreamParityIT {
     Map<String, List<Long>> expected = offline(recs);
     int total = expected.values().stream().mapToInt(List::size).sum();
     StreamSettings s = settings("parity", PeakSign.POS);
-    Properties p =
-        StreamSettings.streamsProperties(broker.bootstrapServers(), "parity-app", "eos", null);
-    try (DetectorApp app =
-            DetectorApp.start(
-                s,
-                DetectorTopology.build(s, DETECTORS, new StreamStats()),
-                p,
-                dir.resolve("state1"),
-                2,
-                Duration.ofSeconds(60));
+    try (DetectorApp app = start(s, "parity-app", "state1");
         Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null);
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
@@ -168,16 +171,7 @@ class StreamParityIT {
     }
     int total = expected.values().stream().mapToInt(List::size).sum();
     StreamSettings s = settings("grouped", PeakSign.POS);
-    Properties p =
-        StreamSettings.streamsProperties(broker.bootstrapServers(), "grouped-app", "eos", null);
-    try (DetectorApp app =
-            DetectorApp.start(
-                s,
-                DetectorTopology.build(s, DETECTORS, new StreamStats()),
-                p,
-                dir.resolve("state-grouped"),
-                2,
-                Duration.ofSeconds(60));
+    try (DetectorApp app = start(s, "grouped-app", "state-grouped");
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
       for (int g : groupings) {
@@ -212,16 +206,7 @@ class StreamParityIT {
     int total = expected.values().stream().mapToInt(List::size).sum();
     assertTrue(total > 50, "spikes: " + total);
     StreamSettings s = settings("calibrated", PeakSign.POS).withDetector("unet", o);
-    Properties p =
-        StreamSettings.streamsProperties(broker.bootstrapServers(), "calibrated-app", "eos", null);
-    try (DetectorApp app =
-            DetectorApp.start(
-                s,
-                DetectorTopology.build(s, DETECTORS, new StreamStats()),
-                p,
-                dir.resolve("state-calibrated"),
-                2,
-                Duration.ofSeconds(60));
+    try (DetectorApp app = start(s, "calibrated-app", "state-calibrated");
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
       try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)) {
