@@ -103,6 +103,23 @@ class RigWalkthroughIT {
     return out;
   }
 
+  /**
+   * Runs the walkthrough's spikes command for {@code session} (instead of rig1) into {@code
+   * spikes-NAME.csv} and reads back that session's spikes by neuron.
+   */
+  Map<String, List<Long>> followed(
+      String spikesCommand, String session, String name, int port, Path logs, Path rig)
+      throws Exception {
+    String file = "spikes-" + name + ".csv";
+    runToEnd(
+        spikesCommand.replace("rig1", session).replace("spikes.csv", file),
+        port,
+        logs.resolve("spikes-" + name + ".log"));
+    try (Stream<Path> s = Stream.of(rig.resolve(file))) {
+      return spikes(s, session);
+    }
+  }
+
   @Test
   void theWalkthroughGivesTheOfflineSpikesOnAStockBroker() throws Exception {
     List<String> b = blocks();
@@ -143,13 +160,7 @@ class RigWalkthroughIT {
         json.replace("--session rig1", "--session rig2") + " --encoding json",
         port,
         logs.resolve("rig-json.log"));
-    runToEnd(
-        b.get(3).replace("rig1", "rig2").replace("spikes.csv", "spikes-json.csv"),
-        port,
-        logs.resolve("spikes-json.log"));
-    try (Stream<Path> s = Stream.of(rig.resolve("spikes-json.csv"))) {
-      assertEquals(offline, spikes(s, "rig2"), "JSON chunks");
-    }
+    assertEquals(offline, followed(b.get(3), "rig2", "json", port, logs, rig), "JSON chunks");
     // the same recordings through `replay`, the Java rig, in a third session
     String replay =
         Files.readString(DOC)
@@ -159,25 +170,13 @@ class RigWalkthroughIT {
             .findFirst()
             .orElseThrow();
     runToEnd(replay.replace("rig2", "rig3") + " --speed max", port, logs.resolve("replay.log"));
-    runToEnd(
-        b.get(3).replace("rig1", "rig3").replace("spikes.csv", "spikes-replay.csv"),
-        port,
-        logs.resolve("spikes-replay.log"));
-    try (Stream<Path> s = Stream.of(rig.resolve("spikes-replay.csv"))) {
-      assertEquals(offline, spikes(s, "rig3"), "replay");
-    }
+    assertEquals(offline, followed(b.get(3), "rig3", "replay", port, logs, rig), "replay");
     // and as frame blocks of two neurons each (a camera rig's groups), in a fourth session
     runToEnd(
         replay.replace("rig2", "rig4") + " --speed max --group-neurons 2",
         port,
         logs.resolve("replay-blocks.log"));
-    runToEnd(
-        b.get(3).replace("rig1", "rig4").replace("spikes.csv", "spikes-blocks.csv"),
-        port,
-        logs.resolve("spikes-blocks.log"));
-    try (Stream<Path> s = Stream.of(rig.resolve("spikes-blocks.csv"))) {
-      assertEquals(offline, spikes(s, "rig4"), "frame blocks");
-    }
+    assertEquals(offline, followed(b.get(3), "rig4", "blocks", port, logs, rig), "frame blocks");
     // a session timeout the cluster refuses: one line, exit 1, before anything runs
     Path bad = logs.resolve("bad.properties");
     Files.writeString(bad, "kafka.consumer.session.timeout.ms=3000\n");
