@@ -48,6 +48,7 @@ public final class FeatureExtractor {
   private final int medianHalf;
   private final double[] gaussWeights;
   private final int maxGap;
+  private final int noiseDecimation;
 
   private final SlidingMedian baseline;
   private final SlidingMedian noise;
@@ -68,6 +69,14 @@ public final class FeatureExtractor {
   private final boolean[] lagValid;
   private final float[] medianScratch;
 
+  // Ring positions of the last advanced sample and of the last pushed one, so that consecutive
+  // samples index the rings without a long division (derived, not state).
+  private long ringPos = Long.MIN_VALUE;
+  private int ringZ;
+  private int ringG;
+  private long lagPos = Long.MIN_VALUE;
+  private int lagIndex;
+
   // Mutable state (all serialized).
   private long next;
   private long segmentStart;
@@ -85,6 +94,7 @@ public final class FeatureExtractor {
     this.medianHalf = config.medianHalfWidth();
     this.gaussWeights = GaussianKernel.weights(config.gaussianSigmaSamples(), gaussHalf);
     this.maxGap = config.maxGapSamples();
+    this.noiseDecimation = config.noiseDecimation();
     this.baseline = new SlidingMedian(config.baselineWindowSamples());
     this.noise = new SlidingMedian(config.noiseWindowEntries());
     this.highPass = new HighPassFilter(config.highPassCutoffHz(), config.sampleRateHz());
@@ -126,14 +136,14 @@ public final class FeatureExtractor {
   public void push(float x, FeatureSink sink) {
     boolean imputed = !Float.isFinite(x);
     double v;
-    int li = (int) Math.floorMod(next, (long) lagValues.length);
+    int li = lagSlot(next);
     if (imputed) {
       v = haveValid ? lastValid : 0.0;
       lagValid[li] = false;
     } else {
       v = x;
       if (lagValid[li]) {
-        if (validDiffs % config.noiseDecimation() == 0) {
+        if (noiseDecimation == 1 || validDiffs % noiseDecimation == 0) {
           noise.push((float) Math.abs(v - lagValues[li]));
         }
         validDiffs++;
@@ -239,8 +249,26 @@ public final class FeatureExtractor {
     }
   }
 
+  private int lagSlot(long pos) {
+    if (pos == lagPos + 1) {
+      lagIndex = lagIndex + 1 == lagValues.length ? 0 : lagIndex + 1;
+    } else {
+      lagIndex = (int) Math.floorMod(pos, (long) lagValues.length);
+    }
+    lagPos = pos;
+    return lagIndex;
+  }
+
   private void advance(long pos, float z, boolean imputed, FeatureSink sink) {
-    int zi = Math.floorMod(pos, zSize);
+    if (pos == ringPos + 1) {
+      ringZ = ringZ + 1 == zSize ? 0 : ringZ + 1;
+      ringG = ringG + 1 == gSize ? 0 : ringG + 1;
+    } else {
+      ringZ = Math.floorMod(pos, zSize);
+      ringG = Math.floorMod(pos, gSize);
+    }
+    ringPos = pos;
+    int zi = ringZ;
     zRing[zi] = z;
     imputedRing[zi] = imputed;
     hpRing[zi] = (float) highPass.apply(z);
@@ -251,16 +279,17 @@ public final class FeatureExtractor {
       int j = zi - gaussHalf + k;
       g += gaussWeights[k + gaussHalf] * zRing[j < 0 ? j + zSize : j];
     }
-    gRing[Math.floorMod(p, gSize)] = g;
+    int gp = ringG - gaussHalf; // p's slot: gSize > gaussHalf
+    gRing[gp < 0 ? gp + gSize : gp] = g;
     long c = pos - delay;
     if (sink != null && c >= segmentStart && c < emitLimit) {
-      emit(c, sink);
+      int ci = zi - delay; // zSize and gSize > delay
+      int gi = ringG - delay;
+      emit(ci < 0 ? ci + zSize : ci, gi < 0 ? gi + gSize : gi, sink);
     }
   }
 
-  private void emit(long c, FeatureSink sink) {
-    int ci = Math.floorMod(c, zSize);
-    int gi = Math.floorMod(c, gSize);
+  private void emit(int ci, int gi, FeatureSink sink) {
     frame[0] = zRing[ci];
     frame[1] = (float) gRing[gi];
     frame[2] = hpRing[ci];
@@ -270,9 +299,26 @@ public final class FeatureExtractor {
       int j = ci + k;
       medianScratch[k + medianHalf] = zRing[j < 0 ? j + zSize : j >= zSize ? j - zSize : j];
     }
-    Arrays.sort(medianScratch);
-    frame[4] = medianScratch[medianHalf];
-    sink.accept(c, frame, imputedRing[ci]);
+    frame[4] = middleOf(medianScratch);
+    sink.accept(ringPos - delay, frame, imputedRing[ci]);
+  }
+
+  /**
+   * The middle value of a small odd-length window, by insertion sort in {@link Float#compare}
+   * order: what {@code Arrays.sort} then the middle element gives, bit for bit, without its NaN and
+   * signed-zero passes (a 5-sample window is re-sorted for every sample).
+   */
+  static float middleOf(float[] w) {
+    for (int i = 1; i < w.length; i++) {
+      float v = w[i];
+      int j = i - 1;
+      while (j >= 0 && Float.compare(w[j], v) > 0) {
+        w[j + 1] = w[j];
+        j--;
+      }
+      w[j + 1] = v;
+    }
+    return w[w.length >>> 1];
   }
 
   /** The codec of {@link FeatureState}, the extractor's durable state. */

@@ -119,6 +119,12 @@ public final class NoiseWhitener {
     dirtyUntil = Long.MIN_VALUE / 2;
   }
 
+  // The ring slot and refit phase of the last pushed sample, so that consecutive samples need no
+  // long division (derived from the index, not state).
+  private long slotPos = Long.MIN_VALUE;
+  private int slotOf;
+  private int refitPhase;
+
   private float at(long i) {
     return recent[(int) Math.floorMod(i, (long) ring)];
   }
@@ -132,7 +138,16 @@ public final class NoiseWhitener {
     long t = next;
     double e = x;
     boolean full = t - segmentStart >= order;
-    int slot = (int) Math.floorMod(t, (long) ring);
+    int slot;
+    if (t == slotPos + 1) {
+      slot = slotOf + 1 == ring ? 0 : slotOf + 1;
+      refitPhase = refitPhase + 1 == refitSamples ? 0 : refitPhase + 1;
+    } else {
+      slot = (int) Math.floorMod(t, (long) ring);
+      refitPhase = (int) Math.floorMod(t, (long) refitSamples);
+    }
+    slotPos = t;
+    slotOf = slot;
     if (full) {
       for (int k = 1; k <= order; k++) {
         int j = slot - k;
@@ -151,16 +166,17 @@ public final class NoiseWhitener {
         recentDirty[(int) Math.floorMod(i, (long) ring)] = true;
       }
     }
-    finalise(t - censorBefore);
+    int finalSlot = slot - censorBefore; // ring > censorBefore
+    finalise(t - censorBefore, finalSlot < 0 ? finalSlot + ring : finalSlot);
     next = t + 1;
-    if (next % refitSamples == 0) {
+    if (refitPhase + 1 == refitSamples) { // next % refitSamples == 0
       refit();
     }
     return w;
   }
 
   /** Sample {@code s}'s exclusion is now final: add its lag products if its stretch is clean. */
-  private void finalise(long s) {
+  private void finalise(long s, int slot) {
     for (int k = 0; k <= order; k++) {
       acov[k] *= forget;
     }
@@ -168,7 +184,6 @@ public final class NoiseWhitener {
     if (s < segmentStart) {
       return;
     }
-    int slot = (int) Math.floorMod(s, (long) ring);
     if (recentDirty[slot]) {
       cleanRun = 0;
       return;

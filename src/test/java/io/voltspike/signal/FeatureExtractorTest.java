@@ -239,4 +239,24 @@ class FeatureExtractorTest {
     Arrays.sort(c);
     return c[c.length / 2];
   }
+
+  @Test
+  void theMedianFiltersMiddleIsArraysSortsBitForBit() {
+    Random r = new Random(11);
+    for (int n : new int[] {3, 5, 11}) {
+      for (int trial = 0; trial < 2000; trial++) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+          int k = r.nextInt(5) - 2; // ties and both zeros
+          w[i] = k == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : k * (float) r.nextInt(3);
+        }
+        float[] sorted = w.clone();
+        Arrays.sort(sorted);
+        assertEquals(
+            Float.floatToIntBits(sorted[n / 2]),
+            Float.floatToIntBits(FeatureExtractor.middleOf(w)),
+            Arrays.toString(sorted));
+      }
+    }
+  }
 }

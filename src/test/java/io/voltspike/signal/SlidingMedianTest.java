@@ -44,23 +44,56 @@ class SlidingMedianTest {
   }
 
   @Test
-  void everyQuantileMatchesTheSortedWindowWithTiesAndSignedZeros() {
-    Random r = new Random(8);
-    int cap = 16;
-    SlidingMedian m = new SlidingMedian(cap);
-    float[] hist = new float[3000];
-    for (int i = 0; i < hist.length; i++) {
-      int k = r.nextInt(7) - 3; // many ties
-      hist[i] = k == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : k;
-      m.push(hist[i]);
-      float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
-      Arrays.sort(w); // Float.compare order, as the median keeps it
-      for (int q = 0; q < w.length; q++) {
-        double at = w.length == 1 ? 0 : (double) q / (w.length - 1);
+  void theMedianIsTheSortedWindowsMiddleBitForBitWithTiesAndSignedZeros() {
+    for (int cap : new int[] {15, 16}) {
+      Random r = new Random(8 + cap);
+      SlidingMedian m = new SlidingMedian(cap);
+      float[] hist = new float[3000];
+      for (int i = 0; i < hist.length; i++) {
+        int k = r.nextInt(7) - 3; // many ties
+        hist[i] = k == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : k;
+        m.push(hist[i]);
+        float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
+        Arrays.sort(w); // Float.compare order: -0.0 before 0.0
+        if (w.length % 2 == 1) {
+          assertEquals(
+              Float.floatToIntBits(w[w.length / 2]),
+              Float.floatToIntBits((float) m.median()),
+              "cap " + cap + " at " + i);
+        } else {
+          double mean = 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
+          assertEquals(
+              Double.doubleToLongBits(mean),
+              Double.doubleToLongBits(m.median()),
+              "cap " + cap + " at " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void orderKeysFollowFloatCompare() {
+    float[] v = {
+      Float.NEGATIVE_INFINITY,
+      -Float.MAX_VALUE,
+      -1f,
+      -Float.MIN_VALUE,
+      -0.0f,
+      0.0f,
+      Float.MIN_VALUE,
+      1f,
+      Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY
+    };
+    for (int i = 0; i < v.length; i++) {
+      assertEquals(
+          Float.floatToIntBits(v[i]),
+          Float.floatToIntBits(SlidingMedian.value(SlidingMedian.key(v[i]))));
+      for (int j = 0; j < v.length; j++) {
         assertEquals(
-            Float.floatToIntBits(w[q]),
-            Float.floatToIntBits((float) m.quantile(at)),
-            "rank " + q + " at " + i);
+            Integer.signum(Float.compare(v[i], v[j])),
+            Integer.signum(Integer.compare(SlidingMedian.key(v[i]), SlidingMedian.key(v[j]))),
+            v[i] + " vs " + v[j]);
       }
     }
   }
@@ -93,10 +126,9 @@ class SlidingMedianTest {
             w.length % 2 == 1
                 ? w[w.length / 2]
                 : 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
-        assertEquals(expected, m.median(), 0.0, "cap " + cap + " at " + i);
         assertEquals(
-            Float.floatToIntBits(w[w.length - 1]),
-            Float.floatToIntBits((float) m.quantile(1)),
+            Double.doubleToLongBits(expected),
+            Double.doubleToLongBits(m.median()),
             "cap " + cap + " at " + i);
       }
     }
