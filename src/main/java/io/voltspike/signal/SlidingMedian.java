@@ -20,21 +20,16 @@ import io.voltspike.io.StateFormatException;
 public final class SlidingMedian {
   private final int capacity;
 
-  /** Arrival order: the values' order keys, by ring slot. */
-  private final int[] ring;
-
   /** Where each ring slot's value sits: its heap index, negative ({@code ~i}) in the upper heap. */
   private final int[] nodeOf;
 
-  /** Lower half, a max-heap of keys, and the ring slot of each node. */
-  private final int[] low;
+  /**
+   * Lower half, a max-heap, and upper half, a min-heap, of nodes {@code key << 32 | slot}: ordered
+   * by the value's key first (ties by slot, which changes no median), one array access a node.
+   */
+  private final long[] low;
 
-  private final int[] lowSlot;
-
-  /** Upper half, a min-heap of keys, and the ring slot of each node. */
-  private final int[] high;
-
-  private final int[] highSlot;
+  private final long[] high;
 
   private int head;
   private int size;
@@ -46,12 +41,9 @@ public final class SlidingMedian {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
     this.capacity = capacity;
-    this.ring = new int[capacity];
     this.nodeOf = new int[capacity];
-    this.low = new int[capacity / 2 + 1];
-    this.lowSlot = new int[low.length];
-    this.high = new int[capacity / 2 + 1];
-    this.highSlot = new int[high.length];
+    this.low = new long[capacity / 2 + 1];
+    this.high = new long[capacity / 2 + 1];
   }
 
   public int capacity() {
@@ -67,30 +59,27 @@ public final class SlidingMedian {
     if (Float.isNaN(value)) {
       throw new IllegalArgumentException("NaN cannot enter a sliding median");
     }
-    int key = key(value);
     int slot = head;
     head = head + 1 == capacity ? 0 : head + 1;
-    ring[slot] = key;
+    long node = ((long) key(value) << 32) | slot;
     if (size == capacity) {
-      replace(slot, key);
+      replace(slot, node);
       return;
     }
     size++;
-    if (lowSize == 0 || key <= low[0]) {
-      lowInsert(key, slot);
+    if (lowSize == 0 || node <= low[0]) {
+      lowUp(lowSize++, node);
       if (lowSize > highSize + 1) {
-        int k = low[0];
-        int s = lowSlot[0];
-        lowRemoveTop();
-        highInsert(k, s);
+        long top = low[0];
+        lowDown(0, low[--lowSize]);
+        highUp(highSize++, top);
       }
     } else {
-      highInsert(key, slot);
+      highUp(highSize++, node);
       if (highSize > lowSize) {
-        int k = high[0];
-        int s = highSlot[0];
-        highRemoveTop();
-        lowInsert(k, s);
+        long top = high[0];
+        highDown(0, high[--highSize]);
+        lowUp(lowSize++, top);
       }
     }
   }
@@ -101,9 +90,9 @@ public final class SlidingMedian {
       return Double.NaN;
     }
     if (lowSize > highSize) {
-      return value(low[0]);
+      return valueOf(low[0]);
     }
-    return 0.5 * ((double) value(low[0]) + (double) value(high[0]));
+    return 0.5 * ((double) valueOf(low[0]) + (double) valueOf(high[0]));
   }
 
   public void clear() {
@@ -113,162 +102,107 @@ public final class SlidingMedian {
     highSize = 0;
   }
 
-  /** The value of the evicted slot becomes {@code key}: sift it, exchanging tops if it crosses. */
-  private void replace(int slot, int key) {
-    int node = nodeOf[slot];
-    if (node >= 0) {
-      int old = low[node];
-      low[node] = key;
-      if (key > old) {
-        lowUp(node);
+  /** The evicted slot's node becomes {@code node}: sift it, exchanging tops if it crosses. */
+  private void replace(int slot, long node) {
+    int at = nodeOf[slot];
+    if (at >= 0) {
+      if (node > low[at]) {
+        lowUp(at, node);
         if (highSize > 0 && low[0] > high[0]) {
           exchangeTops();
         }
-      } else if (key < old) {
-        lowDown(node);
+      } else {
+        lowDown(at, node);
       }
     } else {
-      node = ~node;
-      int old = high[node];
-      high[node] = key;
-      if (key < old) {
-        highUp(node);
+      at = ~at;
+      if (node < high[at]) {
+        highUp(at, node);
         if (low[0] > high[0]) {
           exchangeTops();
         }
-      } else if (key > old) {
-        highDown(node);
+      } else {
+        highDown(at, node);
       }
     }
   }
 
   private void exchangeTops() {
-    int lk = low[0];
-    int ls = lowSlot[0];
-    low[0] = high[0];
-    lowSlot[0] = highSlot[0];
-    nodeOf[lowSlot[0]] = 0;
-    high[0] = lk;
-    highSlot[0] = ls;
-    nodeOf[ls] = ~0;
-    lowDown(0);
-    highDown(0);
+    long l = low[0];
+    lowDown(0, high[0]);
+    highDown(0, l);
   }
 
-  private void lowInsert(int key, int slot) {
-    int i = lowSize++;
-    low[i] = key;
-    lowSlot[i] = slot;
-    nodeOf[slot] = i;
-    lowUp(i);
-  }
-
-  private void highInsert(int key, int slot) {
-    int i = highSize++;
-    high[i] = key;
-    highSlot[i] = slot;
-    nodeOf[slot] = ~i;
-    highUp(i);
-  }
-
-  private void lowRemoveTop() {
-    int last = --lowSize;
-    if (last > 0) {
-      low[0] = low[last];
-      lowSlot[0] = lowSlot[last];
-      nodeOf[lowSlot[0]] = 0;
-      lowDown(0);
-    }
-  }
-
-  private void highRemoveTop() {
-    int last = --highSize;
-    if (last > 0) {
-      high[0] = high[last];
-      highSlot[0] = highSlot[last];
-      nodeOf[highSlot[0]] = ~0;
-      highDown(0);
-    }
-  }
-
-  private void lowUp(int i) {
-    int k = low[i];
-    int s = lowSlot[i];
+  /** Puts {@code node} at index {@code i} of the lower heap and sifts it up. */
+  private void lowUp(int i, long node) {
     while (i > 0) {
       int p = (i - 1) >>> 1;
-      if (low[p] >= k) {
+      long parent = low[p];
+      if (parent >= node) {
         break;
       }
-      low[i] = low[p];
-      lowSlot[i] = lowSlot[p];
-      nodeOf[lowSlot[i]] = i;
+      place(low, i, parent, 0);
       i = p;
     }
-    low[i] = k;
-    lowSlot[i] = s;
-    nodeOf[s] = i;
+    place(low, i, node, 0);
   }
 
-  private void lowDown(int i) {
-    int k = low[i];
-    int s = lowSlot[i];
+  /** Puts {@code node} at index {@code i} of the lower heap and sifts it down. */
+  private void lowDown(int i, long node) {
     int n = lowSize;
     int c;
     while ((c = 2 * i + 1) < n) {
-      if (c + 1 < n && low[c + 1] > low[c]) {
-        c++;
+      long child = low[c];
+      if (c + 1 < n && low[c + 1] > child) {
+        child = low[++c];
       }
-      if (low[c] <= k) {
+      if (child <= node) {
         break;
       }
-      low[i] = low[c];
-      lowSlot[i] = lowSlot[c];
-      nodeOf[lowSlot[i]] = i;
+      place(low, i, child, 0);
       i = c;
     }
-    low[i] = k;
-    lowSlot[i] = s;
-    nodeOf[s] = i;
+    place(low, i, node, 0);
   }
 
-  private void highUp(int i) {
-    int k = high[i];
-    int s = highSlot[i];
+  private void highUp(int i, long node) {
     while (i > 0) {
       int p = (i - 1) >>> 1;
-      if (high[p] <= k) {
+      long parent = high[p];
+      if (parent <= node) {
         break;
       }
-      high[i] = high[p];
-      highSlot[i] = highSlot[p];
-      nodeOf[highSlot[i]] = ~i;
+      place(high, i, parent, -1);
       i = p;
     }
-    high[i] = k;
-    highSlot[i] = s;
-    nodeOf[s] = ~i;
+    place(high, i, node, -1);
   }
 
-  private void highDown(int i) {
-    int k = high[i];
-    int s = highSlot[i];
+  private void highDown(int i, long node) {
     int n = highSize;
     int c;
     while ((c = 2 * i + 1) < n) {
-      if (c + 1 < n && high[c + 1] < high[c]) {
-        c++;
+      long child = high[c];
+      if (c + 1 < n && high[c + 1] < child) {
+        child = high[++c];
       }
-      if (high[c] >= k) {
+      if (child >= node) {
         break;
       }
-      high[i] = high[c];
-      highSlot[i] = highSlot[c];
-      nodeOf[highSlot[i]] = ~i;
+      place(high, i, child, -1);
       i = c;
     }
-    high[i] = k;
-    highSlot[i] = s;
-    nodeOf[s] = ~i;
+    place(high, i, node, -1);
+  }
+
+  /** Stores a node and records where its slot now is ({@code flip} -1 marks the upper heap). */
+  private void place(long[] heap, int i, long node, int flip) {
+    heap[i] = node;
+    nodeOf[(int) node] = i ^ flip;
+  }
+
+  private static float valueOf(long node) {
+    return value((int) (node >> 32));
   }
 
   /**
@@ -290,7 +224,8 @@ public final class SlidingMedian {
     int start = Math.floorMod(head - size, capacity);
     for (int i = 0; i < size; i++) {
       int j = start + i;
-      held[i] = value(ring[j >= capacity ? j - capacity : j]);
+      int at = nodeOf[j >= capacity ? j - capacity : j];
+      held[i] = valueOf(at >= 0 ? low[at] : high[~at]);
     }
     return new MedianWindowState(capacity, StateArrays.floats(held));
   }
