@@ -33,13 +33,7 @@ class SlidingMedianTest {
     for (int i = 0; i < hist.length; i++) {
       hist[i] = (float) r.nextGaussian();
       m.push(hist[i]);
-      float[] w = Arrays.copyOfRange(hist, Math.max(0, i - 10), i + 1);
-      Arrays.sort(w);
-      double expected =
-          w.length % 2 == 1
-              ? w[w.length / 2]
-              : 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
-      assertEquals(expected, m.median(), 0.0, "at " + i);
+      assertMedianOfLast(11, hist, i, m);
     }
   }
 
@@ -53,20 +47,7 @@ class SlidingMedianTest {
         int k = r.nextInt(7) - 3; // many ties
         hist[i] = k == 0 ? (r.nextBoolean() ? 0.0f : -0.0f) : k;
         m.push(hist[i]);
-        float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
-        Arrays.sort(w); // Float.compare order: -0.0 before 0.0
-        if (w.length % 2 == 1) {
-          assertEquals(
-              Float.floatToIntBits(w[w.length / 2]),
-              Float.floatToIntBits((float) m.median()),
-              "cap " + cap + " at " + i);
-        } else {
-          double mean = 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
-          assertEquals(
-              Double.doubleToLongBits(mean),
-              Double.doubleToLongBits(m.median()),
-              "cap " + cap + " at " + i);
-        }
+        assertMedianOfLast(cap, hist, i, m);
       }
     }
   }
@@ -120,16 +101,7 @@ class SlidingMedianTest {
         hist[i] =
             r.nextInt(20) == 0 ? extremes[r.nextInt(extremes.length)] : (float) r.nextGaussian();
         m.push(hist[i]);
-        float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
-        Arrays.sort(w);
-        double expected =
-            w.length % 2 == 1
-                ? w[w.length / 2]
-                : 0.5 * ((double) w[w.length / 2 - 1] + w[w.length / 2]);
-        assertEquals(
-            Double.doubleToLongBits(expected),
-            Double.doubleToLongBits(m.median()),
-            "cap " + cap + " at " + i);
+        assertMedianOfLast(cap, hist, i, m);
       }
     }
   }
@@ -152,5 +124,20 @@ class SlidingMedianTest {
   @Test
   void refusesNaN() {
     assertThrows(IllegalArgumentException.class, () -> new SlidingMedian(3).push(Float.NaN));
+  }
+
+  /**
+   * The median of {@code hist}'s last {@code cap} values up to {@code i}, sorted in {@link
+   * Float#compare} order (-0.0 before 0.0), is {@code m}'s to the bit.
+   */
+  private static void assertMedianOfLast(int cap, float[] hist, int i, SlidingMedian m) {
+    float[] w = Arrays.copyOfRange(hist, Math.max(0, i - cap + 1), i + 1);
+    Arrays.sort(w);
+    int mid = w.length / 2;
+    double expected = w.length % 2 == 1 ? w[mid] : 0.5 * ((double) w[mid - 1] + w[mid]);
+    assertEquals(
+        Double.doubleToLongBits(expected),
+        Double.doubleToLongBits(m.median()),
+        "cap " + cap + " at " + i + ": " + expected + " vs " + m.median());
   }
 }
