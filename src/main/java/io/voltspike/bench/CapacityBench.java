@@ -132,6 +132,21 @@ public final class CapacityBench {
    * Runs N neurons for {@code holdS} (at most the pool's length); {@code progress} gets a status
    * line every second.
    */
+  /**
+   * The Kafka Streams settings of a load's detector: the profile's, then the {@code kafka.*} client
+   * settings (as {@code run} applies them, on the embedded broker too), the stream threads and the
+   * fitted timeouts.
+   */
+  public Properties streamsProperties(String applicationId) {
+    Properties props =
+        StreamSettings.streamsProperties(bootstrap, applicationId, profile, clientProps);
+    props.put("num.stream.threads", Integer.toString(streamThreads));
+    if (timeouts != null) {
+      timeouts.applyTo(props);
+    }
+    return props;
+  }
+
   public Step run(int neurons, double holdS, Consumer<String> progress) {
     int samples = (int) Math.round(holdS * 1000);
     int k = ++stepNo;
@@ -146,11 +161,7 @@ public final class CapacityBench {
             batchWaitMs,
             "bench",
             StreamSettings.DEFAULT_SESSION_IDLE_MS);
-    Properties props = StreamSettings.streamsProperties(bootstrap, suffix, profile, clientProps);
-    props.put("num.stream.threads", Integer.toString(streamThreads));
-    if (timeouts != null) {
-      timeouts.applyTo(props);
-    }
+    Properties props = streamsProperties(suffix);
     List<Recording> recs = new ArrayList<>(neurons);
     for (int i = 0; i < neurons; i++) {
       Recording r = pool.get(i % pool.size());

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "End-to-end capacity on the embedded broker, or a Kafka cluster (--bootstrap-servers, with",
-      "the kafka.* settings of --config): N simulated neurons at real-time 1 kHz (10 ms chunks),",
+      "End-to-end capacity on the embedded broker, or a Kafka cluster (--bootstrap-servers), with",
+      "the kafka.* settings of --config: N simulated neurons at real-time 1 kHz (10 ms chunks),",
       "ramped until the input lag grows; latency p50/p99/p99.9, CPU and heap at the largest",
       "sustained N and at half of it. The last line is one JSON object. On a cluster each load's",
       "topics are deleted after it."
@@ -130,8 +130,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<CapacityBench.Step> steps = new ArrayList<>();
     CapacityBench.Step best = null;
     CapacityBench.Step half = null;
+    Properties streams = null;
     boolean external = !kafka.embedded();
-    Properties clientProps = external ? kafka.clientProperties() : null;
+    // the kafka.* settings apply as `run` applies them, on the embedded broker too
+    Properties clientProps = kafka.clientProperties();
     try (EmbeddedBroker broker = external ? null : EmbeddedBroker.start(dir.resolve("broker"), 0)) {
       String bootstrap = external ? kafka.bootstrapServers : broker.bootstrapServers();
       GroupTimeouts timeouts = null;
@@ -162,6 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
               external,
               groupNeurons,
               rigProcess);
+      streams = bench.streamsProperties("bench");
       if (warmupS > 0) {
         bench.run(startNeurons, warmupS, line -> status(err, "warm-up " + line));
         err.println();
@@ -220,7 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     deleteQuietly(dir);
-    out.println(json(best, half, steps));
+    out.println(json(best, half, steps, streams));
     out.flush();
     return 0;
   }
@@ -268,7 +271,11 @@ public final class BenchCommand implements Callable<Integer> {
         s.badRecords());
   }
 
-  String json(CapacityBench.Step best, CapacityBench.Step half, List<CapacityBench.Step> steps) {
+  String json(
+      CapacityBench.Step best,
+      CapacityBench.Step half,
+      List<CapacityBench.Step> steps,
+      Properties streams) {
     ObjectMapper m = new ObjectMapper();
     ObjectNode o = m.createObjectNode();
     o.put("date", LocalDate.now().toString());
@@ -284,6 +291,9 @@ public final class BenchCommand implements Callable<Integer> {
     o.put("stride_ms", detector.options().unet().strideMs());
     o.put("lookahead_ms", detector.options().unet().lookaheadMs());
     o.put("model", detector.options().unet().modelPath().toString());
+    // the detector's delivery guarantee and transaction length as they ran (kafka.* included)
+    o.put("processing_guarantee", streams.getProperty("processing.guarantee"));
+    o.put("commit_interval_ms", Long.parseLong(streams.getProperty("commit.interval.ms")));
     // a fixed load that was not sustained sustains nothing: scripts read this field
     o.put("max_sustained_neurons", best == null || !best.sustained() ? 0 : best.neurons());
     o.put("sustained", best != null && best.sustained());

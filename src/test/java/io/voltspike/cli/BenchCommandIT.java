@@ -5,15 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code voltspike bench}'s contract on a tiny load: a real broker, a JSON last line. */
 class BenchCommandIT {
   @Test
-  void fixedLoadReportsItsSettingsAndFiguresAsJson() throws Exception {
+  void fixedLoadReportsItsSettingsAndFiguresAsJson(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    // kafka.* settings apply on the embedded broker as `run` applies them
+    Path config = dir.resolve("bench.properties");
+    Files.writeString(
+        config, "kafka.processing.guarantee=at_least_once\nkafka.commit.interval.ms=250\n");
     CliTest.Run r =
         CliTest.run(
             "bench",
+            "--config",
+            config.toString(),
             "--json",
             "--fixed-neurons",
             "4",
@@ -36,6 +45,8 @@ class BenchCommandIT {
     assertEquals(3, j.get("batch_wait_ms").asInt());
     assertEquals(20.0, j.get("stride_ms").asDouble());
     assertEquals(25.0, j.get("lookahead_ms").asDouble());
+    assertEquals("at_least_once", j.get("processing_guarantee").asText());
+    assertEquals(250, j.get("commit_interval_ms").asInt());
     assertEquals(4, j.get("max_sustained_neurons").asInt(), j.toString());
     JsonNode at = j.get("at_max");
     assertEquals(4, at.get("neurons").asInt());
