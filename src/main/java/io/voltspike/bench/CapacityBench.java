@@ -129,10 +129,6 @@ public final class CapacityBench {
   }
 
   /**
-   * Runs N neurons for {@code holdS} (at most the pool's length); {@code progress} gets a status
-   * line every second.
-   */
-  /**
    * The Kafka Streams settings of a load's detector: the profile's, then the {@code kafka.*} client
    * settings (as {@code run} applies them, on the embedded broker too), the stream threads and the
    * fitted timeouts.
@@ -147,6 +143,10 @@ public final class CapacityBench {
     return props;
   }
 
+  /**
+   * Runs N neurons for {@code holdS} (at most the pool's length); {@code progress} gets a status
+   * line every second.
+   */
   public Step run(int neurons, double holdS, Consumer<String> progress) {
     int samples = (int) Math.round(holdS * 1000);
     int k = ++stepNo;
