@@ -24,15 +24,18 @@ public final class SlidingMedian {
   private final int[] nodeOf;
 
   /**
-   * Lower half, a max-heap, and upper half, a min-heap, of nodes {@code key << 32 | slot}: ordered
-   * by the value's key first (ties by slot, which changes no median), one array access a node.
+   * Lower half of nodes {@code key << 32 | slot} (ordered by the value's key first, ties by slot,
+   * which changes no median; one array access a node), and upper half, whose entries are stored
+   * complemented ({@code ~node}) so that both are max-heaps sifted by the same code.
    */
   private final long[] low;
 
   private final long[] high;
 
+  private static final long LOW = 0;
+  private static final long HIGH = -1;
+
   private int head;
-  private int size;
   private int lowSize;
   private int highSize;
 
@@ -50,10 +53,6 @@ public final class SlidingMedian {
     return capacity;
   }
 
-  public int size() {
-    return size;
-  }
-
   /** Adds a value, evicting the oldest once full. NaN is refused: callers impute first. */
   public void push(float value) {
     if (Float.isNaN(value)) {
@@ -62,42 +61,44 @@ public final class SlidingMedian {
     int slot = head;
     head = head + 1 == capacity ? 0 : head + 1;
     long node = ((long) key(value) << 32) | slot;
-    if (size == capacity) {
+    if (size() == capacity) {
       replace(slot, node);
       return;
     }
-    size++;
     if (lowSize == 0 || node <= low[0]) {
-      lowUp(lowSize++, node);
+      up(low, lowSize++, node, LOW);
       if (lowSize > highSize + 1) {
         long top = low[0];
-        lowDown(0, low[--lowSize]);
-        highUp(highSize++, top);
+        down(low, --lowSize, 0, low[lowSize], LOW);
+        up(high, highSize++, ~top, HIGH);
       }
     } else {
-      highUp(highSize++, node);
+      up(high, highSize++, ~node, HIGH);
       if (highSize > lowSize) {
-        long top = high[0];
-        highDown(0, high[--highSize]);
-        lowUp(lowSize++, top);
+        long top = ~high[0];
+        down(high, --highSize, 0, high[highSize], HIGH);
+        up(low, lowSize++, top, LOW);
       }
     }
   }
 
+  public int size() {
+    return lowSize + highSize;
+  }
+
   /** The median of the values held: the mean of the two middle ones for an even count. */
   public double median() {
-    if (size == 0) {
+    if (lowSize == 0) {
       return Double.NaN;
     }
     if (lowSize > highSize) {
       return valueOf(low[0]);
     }
-    return 0.5 * ((double) valueOf(low[0]) + (double) valueOf(high[0]));
+    return 0.5 * ((double) valueOf(low[0]) + (double) valueOf(~high[0]));
   }
 
   public void clear() {
     head = 0;
-    size = 0;
     lowSize = 0;
     highSize = 0;
   }
@@ -105,100 +106,58 @@ public final class SlidingMedian {
   /** The evicted slot's node becomes {@code node}: sift it, exchanging tops if it crosses. */
   private void replace(int slot, long node) {
     int at = nodeOf[slot];
-    if (at >= 0) {
-      if (node > low[at]) {
-        lowUp(at, node);
-        if (highSize > 0 && low[0] > high[0]) {
-          exchangeTops();
-        }
-      } else {
-        lowDown(at, node);
+    long side = at >= 0 ? LOW : HIGH;
+    long[] heap = at >= 0 ? low : high;
+    int i = at ^ (int) side;
+    long entry = node ^ side;
+    if (entry > heap[i]) {
+      up(heap, i, entry, side);
+      if (highSize > 0 && low[0] > ~high[0]) {
+        // the lower half's largest now exceeds the upper half's smallest: swap them
+        long l = low[0];
+        down(low, lowSize, 0, ~high[0], LOW);
+        down(high, highSize, 0, ~l, HIGH);
       }
     } else {
-      at = ~at;
-      if (node < high[at]) {
-        highUp(at, node);
-        if (low[0] > high[0]) {
-          exchangeTops();
-        }
-      } else {
-        highDown(at, node);
-      }
+      down(heap, at >= 0 ? lowSize : highSize, i, entry, side);
     }
   }
 
-  private void exchangeTops() {
-    long l = low[0];
-    lowDown(0, high[0]);
-    highDown(0, l);
-  }
-
-  /** Puts {@code node} at index {@code i} of the lower heap and sifts it up. */
-  private void lowUp(int i, long node) {
+  /** Puts {@code entry} at index {@code i} of a max-heap and sifts it up. */
+  private void up(long[] heap, int i, long entry, long side) {
     while (i > 0) {
       int p = (i - 1) >>> 1;
-      long parent = low[p];
-      if (parent >= node) {
+      long parent = heap[p];
+      if (parent >= entry) {
         break;
       }
-      place(low, i, parent, 0);
+      place(heap, i, parent, side);
       i = p;
     }
-    place(low, i, node, 0);
+    place(heap, i, entry, side);
   }
 
-  /** Puts {@code node} at index {@code i} of the lower heap and sifts it down. */
-  private void lowDown(int i, long node) {
-    int n = lowSize;
+  /** Puts {@code entry} at index {@code i} of a max-heap of {@code n} entries and sifts it down. */
+  private void down(long[] heap, int n, int i, long entry, long side) {
     int c;
     while ((c = 2 * i + 1) < n) {
-      long child = low[c];
-      if (c + 1 < n && low[c + 1] > child) {
-        child = low[++c];
+      long child = heap[c];
+      if (c + 1 < n && heap[c + 1] > child) {
+        child = heap[++c];
       }
-      if (child <= node) {
+      if (child <= entry) {
         break;
       }
-      place(low, i, child, 0);
+      place(heap, i, child, side);
       i = c;
     }
-    place(low, i, node, 0);
+    place(heap, i, entry, side);
   }
 
-  private void highUp(int i, long node) {
-    while (i > 0) {
-      int p = (i - 1) >>> 1;
-      long parent = high[p];
-      if (parent <= node) {
-        break;
-      }
-      place(high, i, parent, -1);
-      i = p;
-    }
-    place(high, i, node, -1);
-  }
-
-  private void highDown(int i, long node) {
-    int n = highSize;
-    int c;
-    while ((c = 2 * i + 1) < n) {
-      long child = high[c];
-      if (c + 1 < n && high[c + 1] < child) {
-        child = high[++c];
-      }
-      if (child >= node) {
-        break;
-      }
-      place(high, i, child, -1);
-      i = c;
-    }
-    place(high, i, node, -1);
-  }
-
-  /** Stores a node and records where its slot now is ({@code flip} -1 marks the upper heap). */
-  private void place(long[] heap, int i, long node, int flip) {
-    heap[i] = node;
-    nodeOf[(int) node] = i ^ flip;
+  /** Stores an entry and records where its slot now is ({@code ~i} in the upper heap). */
+  private void place(long[] heap, int i, long entry, long side) {
+    heap[i] = entry;
+    nodeOf[(int) (entry ^ side)] = i ^ (int) side;
   }
 
   private static float valueOf(long node) {
@@ -220,12 +179,13 @@ public final class SlidingMedian {
 
   /** The held values in arrival order (the heaps are rebuilt on restore). */
   public MedianWindowState state() {
+    int size = size();
     float[] held = new float[size];
     int start = Math.floorMod(head - size, capacity);
     for (int i = 0; i < size; i++) {
       int j = start + i;
       int at = nodeOf[j >= capacity ? j - capacity : j];
-      held[i] = valueOf(at >= 0 ? low[at] : high[~at]);
+      held[i] = valueOf(at >= 0 ? low[at] : ~high[~at]);
     }
     return new MedianWindowState(capacity, StateArrays.floats(held));
   }
@@ -251,6 +211,6 @@ public final class SlidingMedian {
 
   @Override
   public String toString() {
-    return "SlidingMedian[size=" + size + ", median=" + median() + "]";
+    return "SlidingMedian[size=" + size() + ", median=" + median() + "]";
   }
 }
