@@ -93,6 +93,21 @@ public class InferenceBenchmark {
     return output[0];
   }
 
+  /**
+   * A plain ORT call from heap arrays, as most Java callers write it: the heap input wrapped (ORT
+   * copies it into a fresh direct buffer) and the returned tensor copied out.
+   */
+  @Benchmark
+  public float plainOrtFromHeap() throws OrtException {
+    try (OnnxTensor t =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(input), new long[] {batch, wrapped.channels(), 100});
+        OrtSession.Result r = bare.run(Map.of(OnnxSpikeModel.INPUT, t))) {
+      ((OnnxTensor) r.get(0)).getFloatBuffer().get(output);
+      return output[0];
+    }
+  }
+
   /** ONNX Runtime alone: a reused direct-buffer tensor, output read in place. */
   @Benchmark
   public float onnxRuntimeAlone() throws OrtException {

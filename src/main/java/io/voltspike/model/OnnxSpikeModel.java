@@ -6,6 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * hash, window or channel count is refused at load time with a message naming both values. {@link
  * ExecutionProvider#CUDA} is tried when asked for; ORT does not fall back by itself, so a CUDA
  * provider that cannot load falls back to CPU here, with a warning.
+ *
+ * <p>Each calling thread keeps its own direct input and output buffers, grown as needed and reused
+ * by every call: ORT reads a direct buffer in place and writes the probabilities into a pinned
+ * output tensor over the other, where a heap array in and a returned tensor out would cost a fresh
+ * direct allocation, two copies and a result tensor per call.
  */
 public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxSpikeModel.class);
@@ -48,6 +56,41 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
 
   private boolean closed;
 
+  /**
+   * The output's shape after its batch dimension when it is fixed and holds one window (then the
+   * output is pinned into the caller's direct buffer); null otherwise (read from ORT's tensor).
+   */
+  private final long[] outputTail;
+
+  private final ThreadLocal<IoBuffers> buffers = ThreadLocal.withInitial(IoBuffers::new);
+
+  /** One thread's direct buffers, in native order, grown to the largest batch it has run. */
+  private static final class IoBuffers {
+    FloatBuffer in = direct(0);
+    FloatBuffer out = direct(0);
+
+    FloatBuffer input(float[] values, int n) {
+      if (in.capacity() < n) {
+        in = direct(n);
+      }
+      in.clear();
+      in.put(values, 0, n);
+      return in.flip();
+    }
+
+    FloatBuffer output(int n) {
+      if (out.capacity() < n) {
+        out = direct(n);
+      }
+      out.clear();
+      return out.limit(n);
+    }
+
+    private static FloatBuffer direct(int floats) {
+      return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+  }
+
   private OnnxSpikeModel(
       Path file,
       OrtEnvironment env,
@@ -64,6 +107,25 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
     this.provider = provider;
     this.probabilityThreshold = probabilityThreshold;
     this.sampleRateHz = ModelMetadata.sampleRateHz(metadata, file);
+    this.outputTail = outputTail(session, window);
+  }
+
+  /** See {@link #outputTail}: e.g. {@code [1, 100]} for an output of shape {@code [-1, 1, 100]}. */
+  private static long[] outputTail(OrtSession session, int window) {
+    try {
+      if (!(session.getOutputInfo().get(OUTPUT).getInfo() instanceof TensorInfo info)) {
+        return null;
+      }
+      long[] shape = info.getShape();
+      long[] tail = Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length);
+      long product = 1;
+      for (long d : tail) {
+        product *= Math.max(d, 0); // a dynamic dimension (-1) makes it 0: not pinned
+      }
+      return shape.length >= 2 && product == window ? tail : null;
+    } catch (OrtException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -157,6 +219,11 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
     return provider;
   }
 
+  /** Whether ORT writes the probabilities straight into this thread's direct output buffer. */
+  boolean pinsOutput() {
+    return outputTail != null;
+  }
+
   @Override
   public String executionProvider() {
     return provider.toString();
@@ -216,16 +283,33 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
       if (closed) {
         throw new IllegalStateException("model " + file + " is closed");
       }
-      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input, 0, n), shape);
-          OrtSession.Result r = session.run(Map.of(INPUT, t))) {
-        OnnxValue v = r.get(0);
-        FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-        fb.get(output, 0, batch * window);
+      IoBuffers io = buffers.get();
+      try (OnnxTensor t = OnnxTensor.createTensor(env, io.input(input, n), shape)) {
+        if (outputTail != null) {
+          runPinned(t, io.output(batch * window), batch, output);
+        } else {
+          try (OrtSession.Result r = session.run(Map.of(INPUT, t))) {
+            OnnxValue v = r.get(0);
+            ((OnnxTensor) v).getFloatBuffer().get(output, 0, batch * window);
+          }
+        }
       } catch (OrtException e) {
         throw new IllegalStateException("inference failed: " + oneLine(e.getMessage()), e);
       }
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /** ORT writes the probabilities into {@code out}, a direct buffer; they are copied from there. */
+  private void runPinned(OnnxTensor in, FloatBuffer out, int batch, float[] output)
+      throws OrtException {
+    long[] shape = new long[1 + outputTail.length];
+    shape[0] = batch;
+    System.arraycopy(outputTail, 0, shape, 1, outputTail.length);
+    try (OnnxTensor o = OnnxTensor.createTensor(env, out, shape);
+        OrtSession.Result r = session.run(Map.of(INPUT, in), Map.of(OUTPUT, o))) {
+      out.get(0, output, 0, batch * window);
     }
   }
 
