@@ -57,8 +57,9 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
   private boolean closed;
 
   /**
-   * The output's shape after its batch dimension when it is fixed and holds one window (then the
-   * output is pinned into the caller's direct buffer); null otherwise (read from ORT's tensor).
+   * The output's shape after its batch dimension when it is fixed and holds one window and the
+   * session runs on the CPU (then the output is pinned into the caller's direct buffer); null
+   * otherwise (read from ORT's tensor).
    */
   private final long[] outputTail;
 
@@ -107,7 +108,8 @@ public final class OnnxSpikeModel implements WindowModel, AutoCloseable {
     this.provider = provider;
     this.probabilityThreshold = probabilityThreshold;
     this.sampleRateHz = ModelMetadata.sampleRateHz(metadata, file);
-    this.outputTail = outputTail(session, window);
+    // pinned on the CPU only: the CUDA path stays the plain call it was measured and tested with
+    this.outputTail = provider == ExecutionProvider.CPU ? outputTail(session, window) : null;
   }
 
   /** See {@link #outputTail}: e.g. {@code [1, 100]} for an output of shape {@code [-1, 1, 100]}. */
