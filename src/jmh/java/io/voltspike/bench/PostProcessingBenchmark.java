@@ -1,6 +1,7 @@
 package io.voltspike.bench;
 
 import io.voltspike.detect.DetectorOptions;
+import io.voltspike.detect.SpikeSink;
 import io.voltspike.detect.UNetDetector;
 import io.voltspike.model.WindowModel;
 import io.voltspike.signal.FeatureConfig;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,7 +23,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Everything but the network: features, window cutting, averaging, thresholding and shadowing,
- * with a model that costs nothing. Nanoseconds per sample at the default stride (10 ms).
+ * with a model that costs nothing. Nanoseconds per sample at the default stride (10 ms); with
+ * {@code -p neurons=N}, N neurons' detectors are fed 10 samples in turn, as a stream thread serves
+ * its neurons (their state no longer all in the core's cache).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +35,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class PostProcessingBenchmark {
   static final int N = 10_000;
+  @Param({"1"})
+  int neurons;
+
   float[] trace;
-  UNetDetector detector;
+  UNetDetector[] detectors;
+  int[] at;
 
   @Setup
   public void setup() {
@@ -66,14 +74,22 @@ public class PostProcessingBenchmark {
             }
           }
         };
-    detector = new UNetDetector(DetectorOptions.defaults(), free);
+    detectors = new UNetDetector[neurons];
+    at = new int[neurons];
+    for (int n = 0; n < neurons; n++) {
+      detectors[n] = new UNetDetector(DetectorOptions.defaults(), free);
+      at[n] = 10 * n % N;
+    }
   }
 
   @Benchmark
   @OperationsPerInvocation(N)
   public void detect(Blackhole bh) {
-    for (int off = 0; off < N; off += 10) {
-      detector.push(trace, off, 10, (s, p) -> bh.consume(s));
+    SpikeSink sink = (s, p) -> bh.consume(s);
+    for (int c = 0, n = 0; c < N / 10; c++) {
+      detectors[n].push(trace, at[n], 10, sink);
+      at[n] = at[n] + 10 == N ? 0 : at[n] + 10;
+      n = n + 1 == neurons ? 0 : n + 1;
     }
   }
 }

@@ -150,7 +150,9 @@ public final class WhitenedEvidence {
     if (whitener.fits() != whitenerFitsSeen) {
       whitenTemplate();
     }
-    int slot = slot(index);
+    int slot = index == slotPos + 1 ? (slotOf + 1 == ring ? 0 : slotOf + 1) : slot(index);
+    slotPos = index;
+    slotOf = slot;
     whitened[slot] = (float) w;
     normalized[slot] = x;
     imputed[slot] = isImputed;
@@ -159,12 +161,18 @@ public final class WhitenedEvidence {
     if (c < segmentStart) {
       return NONE;
     }
-    if (c - pre < segmentStart || imputed[slot(c)]) {
+    int cSlot = slot - post; // ring > pre + post: one wrap at most
+    if (c - pre < segmentStart || imputed[cSlot < 0 ? cSlot + ring : cSlot]) {
       return Double.NEGATIVE_INFINITY;
     }
     double y = 0;
-    for (int j = -pre; j <= post; j++) {
-      y += template[j + pre] * whitened[slot(c + j)];
+    int k = cSlot - pre;
+    if (k < 0) {
+      k += ring;
+    }
+    for (int j = 0; j < template.length; j++) {
+      y += template[j] * whitened[k];
+      k = k + 1 == ring ? 0 : k + 1;
     }
     double sd = scale.sd();
     scale.push(y);
@@ -232,6 +240,11 @@ public final class WhitenedEvidence {
     }
     return true;
   }
+
+  // The ring slot of the last pushed frame, so that consecutive frames need no long division
+  // (derived from the index alone, not state).
+  private long slotPos = Long.MIN_VALUE;
+  private int slotOf;
 
   private int slot(long i) {
     return (int) Math.floorMod(i, (long) ring);

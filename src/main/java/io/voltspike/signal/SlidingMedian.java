@@ -11,11 +11,12 @@ import io.voltspike.io.StateFormatException;
  * <p>Two heaps split the window at its median: a max-heap of the lower half (one value more when
  * the count is odd) and a min-heap of the upper half, so the median is at their tops. A full
  * window's push puts the new value in the node of the value it evicts and sifts it from there; it
- * crosses to the other heap only by exchanging the two tops, so on random data most pushes move a
- * few nodes. Values are compared in {@link Float#compare} order (as ints whose order is that
- * order), so the median is bit for bit the middle of the sorted window, signed zeros and infinities
- * included. The state is the window in arrival order: the heaps are rebuilt from it on restore,
- * which gives the same medians whatever the heaps' layout.
+ * crosses to the other heap by taking the place of that heap's top, which moves into the evicted
+ * node, so on random data most pushes move a few nodes. Values are compared in {@link
+ * Float#compare} order (as ints whose order is that order), so the median is bit for bit the middle
+ * of the sorted window, signed zeros and infinities included. The state is the window in arrival
+ * order: the heaps are rebuilt from it on restore, which gives the same medians whatever the heaps'
+ * layout.
  */
 public final class SlidingMedian {
   private final int capacity;
@@ -103,23 +104,34 @@ public final class SlidingMedian {
     highSize = 0;
   }
 
-  /** The evicted slot's node becomes {@code node}: sift it, exchanging tops if it crosses. */
+  /**
+   * The evicted slot's node becomes {@code node}. If it belongs to the evicted value's half, it is
+   * sifted from the evicted node; if it belongs to the other half, that half's top moves into the
+   * evicted node (it rises to the top there, being beyond every value of this half) and the new
+   * node enters the other half at its top.
+   */
   private void replace(int slot, long node) {
     int at = nodeOf[slot];
-    long side = at >= 0 ? LOW : HIGH;
-    long[] heap = at >= 0 ? low : high;
-    int i = at ^ (int) side;
-    long entry = node ^ side;
-    if (entry > heap[i]) {
-      up(heap, i, entry, side);
-      if (highSize > 0 && low[0] > ~high[0]) {
-        // the lower half's largest now exceeds the upper half's smallest: swap them
-        long l = low[0];
-        down(low, lowSize, 0, ~high[0], LOW);
-        down(high, highSize, 0, ~l, HIGH);
+    if (at >= 0) {
+      if (highSize > 0 && node > ~high[0]) {
+        up(low, at, ~high[0], LOW);
+        down(high, highSize, 0, ~node, HIGH);
+      } else if (node > low[at]) {
+        up(low, at, node, LOW);
+      } else {
+        down(low, lowSize, at, node, LOW);
       }
     } else {
-      down(heap, at >= 0 ? lowSize : highSize, i, entry, side);
+      int i = ~at;
+      long entry = ~node;
+      if (node < low[0]) {
+        up(high, i, ~low[0], HIGH);
+        down(low, lowSize, 0, node, LOW);
+      } else if (entry > high[i]) {
+        up(high, i, entry, HIGH);
+      } else {
+        down(high, highSize, i, entry, HIGH);
+      }
     }
   }
 

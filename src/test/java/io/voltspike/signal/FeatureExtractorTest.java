@@ -259,4 +259,27 @@ class FeatureExtractorTest {
       }
     }
   }
+
+  @Test
+  void theFiveSampleMedianIsArraysSortsBitForBitOnEveryOrderOfSmallAlphabets() {
+    float[] alphabet = {
+      Float.NEGATIVE_INFINITY, -2f, -0.0f, 0.0f, 1.5f, Float.MIN_VALUE, Float.POSITIVE_INFINITY
+    };
+    int n = alphabet.length;
+    int checked = 0;
+    for (int code = 0; code < n * n * n * n * n; code++) {
+      float[] w = new float[5];
+      for (int i = 0, c = code; i < 5; i++, c /= n) {
+        w[i] = alphabet[c % n];
+      }
+      float[] sorted = w.clone();
+      Arrays.sort(sorted);
+      assertEquals(
+          Float.floatToIntBits(sorted[2]),
+          Float.floatToIntBits(FeatureExtractor.middleOf5(w.clone())),
+          Arrays.toString(w));
+      checked++;
+    }
+    assertEquals(16807, checked);
+  }
 }
