@@ -20,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,6 +267,8 @@ class StreamParityIT {
         rp.replay("it", firstHalf, 10, 0, 0, false, n -> {});
         DetectorApp.sleep(3000);
       }
+      assertChangelogConfig(suffix + "-app-" + Topics.STATE_STORE + "-changelog");
+      assertChangelogConfig(suffix + "-app-" + Topics.GROUP_STATE_STORE + "-changelog");
       // a fresh instance with an empty state directory: state comes back from the changelog
       StreamStats second = new StreamStats();
       try (DetectorApp app =
@@ -284,6 +290,20 @@ class StreamParityIT {
         assertEquals(0, second.gapSamples.sum(), "state was restored, not restarted");
         assertEquals(expected, got);
       }
+    }
+  }
+
+  /** The changelog Kafka Streams created is compacted, in the topology's small segments. */
+  static void assertChangelogConfig(String topic) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+      assertEquals("compact", c.get("cleanup.policy").value(), topic);
+      assertEquals("67108864", c.get("segment.bytes").value(), topic); // 64 MiB
+    } catch (Exception e) {
+      throw new AssertionError("describing " + topic + ": " + e, e);
     }
   }
 }
