@@ -112,26 +112,21 @@ public final class SlidingMedian {
    */
   private void replace(int slot, long node) {
     int at = nodeOf[slot];
-    if (at >= 0) {
-      if (highSize > 0 && node > ~high[0]) {
-        up(low, at, ~high[0], LOW);
-        down(high, highSize, 0, ~node, HIGH);
-      } else if (node > low[at]) {
-        up(low, at, node, LOW);
-      } else {
-        down(low, lowSize, at, node, LOW);
-      }
+    boolean inLow = at >= 0;
+    long side = inLow ? LOW : HIGH;
+    long[] heap = inLow ? low : high;
+    long[] other = inLow ? high : low;
+    int i = at ^ (int) side;
+    long entry = node ^ side; // as this heap stores it: both heaps are max-heaps of entries
+    if ((inLow ? highSize : lowSize) > 0 && entry > ~other[0]) {
+      // it belongs to the other half: that half's top (~other[0] as this heap stores it) takes
+      // the evicted node and the new node enters the other half at its top
+      up(heap, i, ~other[0], side);
+      down(other, inLow ? highSize : lowSize, 0, ~entry, ~side);
+    } else if (entry > heap[i]) {
+      up(heap, i, entry, side);
     } else {
-      int i = ~at;
-      long entry = ~node;
-      if (node < low[0]) {
-        up(high, i, ~low[0], HIGH);
-        down(low, lowSize, 0, node, LOW);
-      } else if (entry > high[i]) {
-        up(high, i, entry, HIGH);
-      } else {
-        down(high, highSize, i, entry, HIGH);
-      }
+      down(heap, inLow ? lowSize : highSize, i, entry, side);
     }
   }
 
