@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       CeilingCommand.class,
       TrainCommand.class,
+      EnsembleCommand.class,
       DemoCommand.class,
       RunCommand.class,
       BenchCommand.class,

@@ -109,6 +109,9 @@ public final class UNetTrainer {
 
   static final double MODEL_RATE_HZ = 1000.0;
 
+  /** Validation traces are simulated with the training seed plus this. */
+  static final long VALIDATION_SEED = 1_000_003L;
+
   /** Metadata key of a resampled recording: its features' noise lag. */
   static final String NOISE_LAG = "noise_lag";
 
@@ -217,7 +220,7 @@ public final class UNetTrainer {
         }
       }
     }
-    List<Recording> val = recordings(cfg.validationTraces(), cfg.seed() + 1_000_003L);
+    List<Recording> val = recordings(cfg.validationTraces(), cfg.seed() + VALIDATION_SEED);
     Windows data = windows(train);
     log.printf(
         Locale.ROOT,
