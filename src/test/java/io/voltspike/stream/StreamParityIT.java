@@ -225,6 +225,42 @@ class StreamParityIT {
     }
   }
 
+  @Test
+  void theAveragedModelGivesTheOfflineSpikesChunkedAndGrouped() {
+    // models/voltspike-unet-ensemble.onnx: one graph, two networks; at the default operating
+    // point, so its windows also run sign-flipped
+    List<Recording> recs = benchRecordings(3, 1);
+    DetectorOptions d = DetectorOptions.defaults().withPeakSign(PeakSign.POS);
+    DetectorOptions o =
+        d.withUnet(
+            d.unet().withModel(java.nio.file.Path.of("models/voltspike-unet-ensemble.onnx")));
+    Map<String, List<Long>> expected = new TreeMap<>();
+    for (Recording r : recs) {
+      List<Long> spikes =
+          OfflineDetection.run(DETECTORS.create("unet", o), r.voltage()).stream()
+              .map(Spike::sample)
+              .collect(Collectors.toList());
+      expected.put("c/" + r.name(), spikes);
+      expected.put("g3/" + r.name(), spikes);
+    }
+    int total = expected.values().stream().mapToInt(List::size).sum();
+    assertTrue(total > 50, "spikes: " + total);
+    StreamSettings s = settings("averaged", PeakSign.POS).withDetector("unet", o);
+    try (DetectorApp app = start(s, "averaged-app", "state-averaged");
+        SpikeFollower f =
+            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
+      try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)) {
+        rp.replay("c", recs, 10, 0, 0, true, n -> {});
+      }
+      try (Replayer rp = Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, 3)) {
+        rp.replay("g3", recs, 10, 0, 0, true, n -> {});
+      }
+      Map<String, List<Long>> got =
+          collect(f, total, Duration.ofSeconds(90), e -> e.getSession() + "/" + e.getNeuron());
+      assertEquals(expected, got);
+    }
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} neurons per record (0: chunks)")
   @org.junit.jupiter.params.provider.ValueSource(ints = {0, 3})
   void restartMidStreamLosesAndDuplicatesNothing(int groupNeurons) {
