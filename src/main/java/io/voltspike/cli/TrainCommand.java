@@ -129,6 +129,20 @@ public final class TrainCommand implements Callable<Integer> {
   boolean whitenedChannel;
 
   @Option(
+      names = "--teacher",
+      description =
+          "A model (e.g. one written by ensemble) whose window probabilities are blended into the"
+              + " labels: one network learns what the teacher knows. Default: none.")
+  Path teacher;
+
+  @Option(
+      names = "--teacher-weight",
+      defaultValue = "0.5",
+      description =
+          "The teacher's share of each label, 0-1 (with --teacher). Default: ${DEFAULT-VALUE}.")
+  float teacherWeight;
+
+  @Option(
       names = "--output",
       defaultValue = "target/trained/voltspike-unet.onnx",
       description =
@@ -147,10 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
         UNetSpec.parse(
             architecture, FeatureConfig.CHANNELS.length + (whitenedChannel ? 1 : 0), 100);
     PrintWriter out = spec.commandLine().getOut();
-    if (java.nio.file.Files.exists(output) && !overwrite) {
-      throw new IllegalArgumentException(
-          output + " exists: choose another --output, or add --overwrite to replace it");
-    }
+    refuseExisting(output, overwrite);
     try {
       return TrainRunner.run(this, arch, out);
     } catch (NoClassDefFoundError e) {
@@ -160,6 +171,16 @@ public final class TrainCommand implements Callable<Integer> {
               + "); the training engine (DJL) is on the classpath only through bin/voltspike"
               + " train, which adds target/train-lib",
           e);
+    }
+  }
+
+  /**
+   * A model file is replaced only when asked: the shipped ones must not be overwritten by accident.
+   */
+  static void refuseExisting(Path output, boolean overwrite) {
+    if (java.nio.file.Files.exists(output) && !overwrite) {
+      throw new IllegalArgumentException(
+          output + " exists: choose another --output, or add --overwrite to replace it");
     }
   }
 }

@@ -30,7 +30,9 @@ final class TrainRunner {
             c.patience,
             c.seed,
             c.output,
-            c.trainingPreset);
+            c.trainingPreset,
+            c.teacher,
+            c.teacher == null ? 0f : c.teacherWeight);
     UNetTrainer.Listener log = UNetTrainer.epochLog(out);
     Progress[] bar = {null};
     UNetTrainer.Listener listener =

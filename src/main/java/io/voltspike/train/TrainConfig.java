@@ -27,6 +27,10 @@ import java.nio.file.Path;
  *     families, SNR 2-12, 1 kHz: what the shipped models were trained on) or {@code train} (domain
  *     randomisation: waveforms, nuisances, spike-free traces and frame rates drawn per trace) or
  *     {@code mixed} (half each, interleaved)
+ * @param teacher a model (typically an averaged one, {@code voltspike ensemble}) whose window
+ *     probabilities are blended into the labels, or null: knowledge distillation, so one network of
+ *     the default's cost learns what the teacher has
+ * @param teacherWeight the teacher's share of each label, in [0, 1] (0: the true spikes alone)
  */
 public record TrainConfig(
     UNetSpec spec,
@@ -45,7 +49,9 @@ public record TrainConfig(
     int patience,
     long seed,
     Path output,
-    String preset) {
+    String preset,
+    Path teacher,
+    float teacherWeight) {
   public static final java.util.List<String> SCHEDULES = java.util.List.of("cosine", "fixed");
 
   /** Half {@code default}, half {@code train} traces, interleaved. */
@@ -53,7 +59,51 @@ public record TrainConfig(
 
   public static final java.util.List<String> PRESETS = java.util.List.of("default", "train", MIXED);
 
+  /** A run without a teacher: the labels are the true spikes. */
+  public TrainConfig(
+      UNetSpec spec,
+      int trainTraces,
+      int validationTraces,
+      double durationS,
+      Path data,
+      int windowStrideSamples,
+      int batchSize,
+      float learningRate,
+      String learningRateSchedule,
+      float positiveWeight,
+      int labelRadiusSamples,
+      double fpBudgetPerS,
+      int maxEpochs,
+      int patience,
+      long seed,
+      Path output,
+      String preset) {
+    this(
+        spec,
+        trainTraces,
+        validationTraces,
+        durationS,
+        data,
+        windowStrideSamples,
+        batchSize,
+        learningRate,
+        learningRateSchedule,
+        positiveWeight,
+        labelRadiusSamples,
+        fpBudgetPerS,
+        maxEpochs,
+        patience,
+        seed,
+        output,
+        preset,
+        null,
+        0f);
+  }
+
   public TrainConfig {
+    if (!(teacherWeight >= 0 && teacherWeight <= 1)) {
+      throw new IllegalArgumentException("teacher_weight must be in [0, 1], was " + teacherWeight);
+    }
     if (labelRadiusSamples < 0) {
       throw new IllegalArgumentException(
           "label_radius must be >= 0 samples, was " + labelRadiusSamples);

@@ -23,7 +23,9 @@ import io.voltspike.eval.Matcher;
 import io.voltspike.io.ReadOptions;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
+import io.voltspike.model.ExecutionProvider;
 import io.voltspike.model.ModelMetadata;
+import io.voltspike.model.OnnxSpikeModel;
 import io.voltspike.signal.FeatureConfig;
 import io.voltspike.signal.Features;
 import io.voltspike.signal.FrameResampler;
@@ -185,7 +187,32 @@ public final class UNetTrainer {
         k++;
       }
     }
+    if (cfg.teacher() != null && cfg.teacherWeight() > 0) {
+      blendTeacher(x, y, k);
+    }
     return new Windows(x, y, k);
+  }
+
+  /**
+   * Replaces each label by {@code (1 - a) * label + a * teacher}, the teacher's probability for
+   * that sample of that window ({@code a} = {@link TrainConfig#teacherWeight}).
+   */
+  private void blendTeacher(float[] x, float[] y, int n) {
+    int w = cfg.spec().windowSamples();
+    float a = cfg.teacherWeight();
+    try (OnnxSpikeModel t =
+        OnnxSpikeModel.load(cfg.teacher(), ExecutionProvider.CPU, 2, features.hash(whitened))) {
+      int batch = 256;
+      float[] out = new float[batch * w];
+      for (int i = 0; i < n; i += batch) {
+        int m = Math.min(batch, n - i);
+        t.predict(
+            java.util.Arrays.copyOfRange(x, i * channels * w, (i + m) * channels * w), m, out);
+        for (int j = 0; j < m * w; j++) {
+          y[i * w + j] = (1 - a) * y[i * w + j] + a * out[j];
+        }
+      }
+    }
   }
 
   /**
@@ -391,22 +418,29 @@ public final class UNetTrainer {
     m.put(
         ModelMetadata.TRAINED_ON,
         String.format(
-            Locale.ROOT,
-            "%d simulated traces x %.0f s (voltspike simulate --preset %s, seed %d: %s)%s",
-            cfg.trainTraces(),
-            cfg.durationS(),
-            cfg.preset(),
-            cfg.seed(),
-            switch (cfg.preset()) {
-              case "train" ->
-                  "domain randomised, SNR 2-12, both polarities, 10% spike-free, half"
-                      + " at 400-2000 Hz resampled to 1000 Hz";
-              case TrainConfig.MIXED ->
-                  "half the classic families at SNR 2-12, half domain"
-                      + " randomised (preset train), interleaved";
-              default -> "SNR 2-12, all families and polarities";
-            },
-            cfg.data() == null ? "" : " + labelled recordings from " + cfg.data()));
+                Locale.ROOT,
+                "%d simulated traces x %.0f s (voltspike simulate --preset %s, seed %d: %s)%s",
+                cfg.trainTraces(),
+                cfg.durationS(),
+                cfg.preset(),
+                cfg.seed(),
+                switch (cfg.preset()) {
+                  case "train" ->
+                      "domain randomised, SNR 2-12, both polarities, 10% spike-free, half"
+                          + " at 400-2000 Hz resampled to 1000 Hz";
+                  case TrainConfig.MIXED ->
+                      "half the classic families at SNR 2-12, half domain"
+                          + " randomised (preset train), interleaved";
+                  default -> "SNR 2-12, all families and polarities";
+                },
+                cfg.data() == null ? "" : " + labelled recordings from " + cfg.data())
+            + (cfg.teacher() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    "; labels blended with %s's probabilities (weight %s)",
+                    cfg.teacher(),
+                    cfg.teacherWeight())));
     m.put(ModelMetadata.TRAINING_COMMAND, command());
     m.put(
         ModelMetadata.VALIDATION_F1,
@@ -446,7 +480,10 @@ public final class UNetTrainer {
             cfg.patience(),
             cfg.seed(),
             cfg.preset())
-        + (whitened ? " --whitened-channel" : " --no-whitened-channel");
+        + (whitened ? " --whitened-channel" : " --no-whitened-channel")
+        + (cfg.teacher() == null
+            ? ""
+            : " --teacher " + cfg.teacher() + " --teacher-weight " + cfg.teacherWeight());
   }
 
   /** The validation result of one epoch: the chosen threshold and the counts there. */

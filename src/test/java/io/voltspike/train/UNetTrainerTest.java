@@ -1,5 +1,6 @@
 package io.voltspike.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -197,6 +198,64 @@ class UNetTrainerTest {
         java.util.Arrays.toString(new float[] {1, 1, 0, 0, 1, 1, 1, 0, 0, 0}),
         java.util.Arrays.toString(UNetTrainer.widen(l, 1)));
     assertTrue(UNetTrainer.widen(l, 0) == l);
+  }
+
+  static TrainConfig withTeacher(TrainConfig c, Path teacher, float weight) {
+    return new TrainConfig(
+        c.spec(),
+        c.trainTraces(),
+        c.validationTraces(),
+        c.durationS(),
+        c.data(),
+        c.windowStrideSamples(),
+        c.batchSize(),
+        c.learningRate(),
+        c.learningRateSchedule(),
+        c.positiveWeight(),
+        c.labelRadiusSamples(),
+        c.fpBudgetPerS(),
+        c.maxEpochs(),
+        c.patience(),
+        c.seed(),
+        c.output(),
+        c.preset(),
+        teacher,
+        weight);
+  }
+
+  @Test
+  void aTeacherBlendsItsWindowProbabilitiesIntoTheLabels() throws Exception {
+    Path teacher = Path.of("models/voltspike-unet-whitened.onnx");
+    TrainConfig plain = config(dir.resolve("t.onnx"), "fixed", 1, 6, "train");
+    UNetTrainer hard = new UNetTrainer(plain);
+    var recs = hard.recordings(2, 5);
+    UNetTrainer.Windows h = hard.windows(recs);
+    UNetTrainer.Windows t1 = new UNetTrainer(withTeacher(plain, teacher, 1f)).windows(recs);
+    UNetTrainer.Windows tq = new UNetTrainer(withTeacher(plain, teacher, 0.25f)).windows(recs);
+    assertArrayEquals(h.x(), t1.x());
+    float[] p = new float[h.y().length];
+    try (io.voltspike.model.OnnxSpikeModel m =
+        io.voltspike.model.OnnxSpikeModel.load(
+            teacher,
+            io.voltspike.model.ExecutionProvider.CPU,
+            1,
+            io.voltspike.signal.FeatureConfig.defaults().hash(true))) {
+      m.predict(h.x(), h.n(), p);
+    }
+    double spikes = 0;
+    double moved = 0;
+    for (int i = 0; i < p.length; i++) {
+      assertEquals(p[i], t1.y()[i], 1e-6, "weight 1: the teacher's probability, sample " + i);
+      assertEquals(0.75 * h.y()[i] + 0.25 * p[i], tq.y()[i], 1e-6, "weight 0.25, sample " + i);
+      spikes += h.y()[i];
+      moved += Math.abs(t1.y()[i] - h.y()[i]);
+    }
+    assertTrue(spikes > 10 && moved > 10, "spike labels " + spikes + ", moved " + moved);
+    assertTrue(
+        new UNetTrainer(withTeacher(plain, teacher, 0.5f))
+            .command()
+            .endsWith(" --teacher " + teacher + " --teacher-weight 0.5"));
+    assertThrows(IllegalArgumentException.class, () -> withTeacher(plain, teacher, 1.5f));
   }
 
   @Test
