@@ -1,7 +1,6 @@
 package io.voltspike.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -78,10 +77,7 @@ public final class EnsembleCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "an ensemble needs at least 2 --member files, got " + members.size());
     }
-    if (Files.exists(output) && !overwrite) {
-      throw new IllegalArgumentException(
-          output + " exists: choose another --output, or add --overwrite to replace it");
-    }
+    TrainCommand.refuseExisting(output, overwrite);
     PrintWriter out = spec.commandLine().getOut();
     try {
       io.voltspike.train.EnsembleBuilder.Result r =

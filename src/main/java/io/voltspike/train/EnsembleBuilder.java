@@ -44,7 +44,7 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
       }
       protos.add(OnnxMl.ModelProto.parseFrom(Files.readAllBytes(p)));
     }
-    Map<String, String> first = metadata(protos.get(0));
+    Map<String, String> first = OnnxEnsemble.metadata(protos.get(0));
     Path tmp = Files.createTempFile("voltspike-ensemble", ".onnx");
     try {
       Files.write(tmp, OnnxEnsemble.merge(protos, first).toByteArray());
@@ -114,7 +114,7 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
       List<Path> files,
       Map<String, String> first,
       UNetTrainer.Validation v) {
-    List<Map<String, String>> ms = protos.stream().map(EnsembleBuilder::metadata).toList();
+    List<Map<String, String>> ms = protos.stream().map(OnnxEnsemble::metadata).toList();
     Map<String, String> m = new LinkedHashMap<>();
     for (String k :
         List.of(
@@ -157,11 +157,5 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
 
   private static String join(List<Map<String, String>> ms, String key, String sep) {
     return ms.stream().map(x -> x.getOrDefault(key, "?")).collect(Collectors.joining(sep));
-  }
-
-  static Map<String, String> metadata(OnnxMl.ModelProto m) {
-    Map<String, String> out = new LinkedHashMap<>();
-    m.getMetadataPropsList().forEach(e -> out.put(e.getKey(), e.getValue()));
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import io.voltspike.model.ModelMetadata;
 import io.voltspike.model.OnnxSpikeModel;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +29,17 @@ public final class OnnxEnsemble {
       throw new IllegalArgumentException("an ensemble needs at least 2 members, got " + members);
     }
     OnnxMl.ModelProto first = members.get(0);
+    Map<String, String> firstMeta = metadata(first);
     for (int i = 1; i < members.size(); i++) {
+      Map<String, String> other = metadata(members.get(i));
       for (String k :
           List.of(
               ModelMetadata.WINDOW,
               ModelMetadata.CHANNELS,
               ModelMetadata.FEATURE_HASH,
               ModelMetadata.SAMPLE_RATE_HZ)) {
-        String a = meta(first, k);
-        String b = meta(members.get(i), k);
+        String a = firstMeta.get(k);
+        String b = other.get(k);
         if (a == null || !a.equals(b)) {
           throw new IllegalArgumentException(
               "ensemble member " + i + " has " + k + " " + b + ", member 0 has " + a);
@@ -89,13 +92,10 @@ public final class OnnxEnsemble {
     return out.build();
   }
 
-  /** A metadata value of a model, or null. */
-  static String meta(OnnxMl.ModelProto m, String key) {
-    for (OnnxMl.StringStringEntryProto e : m.getMetadataPropsList()) {
-      if (e.getKey().equals(key)) {
-        return e.getValue();
-      }
-    }
-    return null;
+  /** A model's metadata (ONNX metadata_props) as a map, in file order. */
+  public static Map<String, String> metadata(OnnxMl.ModelProto m) {
+    Map<String, String> out = new LinkedHashMap<>();
+    m.getMetadataPropsList().forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
   }
 }

@@ -58,8 +58,8 @@ class EnsembleBuilderTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("ensemble of 2"), r.out());
 
-    Map<String, String> meta = OnnxEnsembleTest.metaOf(OnnxEnsembleTest.read(out));
-    Map<String, String> first = OnnxEnsembleTest.metaOf(a);
+    Map<String, String> meta = OnnxEnsemble.metadata(OnnxEnsembleTest.read(out));
+    Map<String, String> first = OnnxEnsemble.metadata(a);
     assertEquals(first.get(ModelMetadata.FEATURE_HASH), meta.get(ModelMetadata.FEATURE_HASH));
     String cmd = meta.get(ModelMetadata.TRAINING_COMMAND);
     assertTrue(cmd.startsWith(first.get(ModelMetadata.TRAINING_COMMAND)), cmd);

@@ -15,9 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +29,6 @@ class OnnxEnsembleTest {
 
   static OnnxMl.ModelProto read(Path p) throws IOException {
     return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(p));
-  }
-
-  static Map<String, String> metaOf(OnnxMl.ModelProto m) {
-    Map<String, String> out = new LinkedHashMap<>();
-    m.getMetadataPropsList().forEach(e -> out.put(e.getKey(), e.getValue()));
-    return out;
   }
 
   /** The member with every bias of its last convolution shifted: another network, same inputs. */
@@ -68,7 +60,7 @@ class OnnxEnsembleTest {
             file,
             ExecutionProvider.CPU,
             1,
-            metaOf(readUnchecked(file)).get(ModelMetadata.FEATURE_HASH))) {
+            OnnxEnsemble.metadata(readUnchecked(file)).get(ModelMetadata.FEATURE_HASH))) {
       float[] y = new float[batch * m.windowSamples()];
       m.predict(x, batch, y);
       return y;
@@ -95,7 +87,7 @@ class OnnxEnsembleTest {
     OnnxMl.ModelProto b = shifted(a, 1.5f);
     Path pa = write("a.onnx", a);
     Path pb = write("b.onnx", b);
-    Path pe = write("e.onnx", OnnxEnsemble.merge(List.of(a, b), metaOf(a)));
+    Path pe = write("e.onnx", OnnxEnsemble.merge(List.of(a, b), OnnxEnsemble.metadata(a)));
     int batch = 5;
     float[] x = new float[batch * 6 * 100];
     Random r = new Random(3);
@@ -112,7 +104,7 @@ class OnnxEnsembleTest {
     }
     assertTrue(maxDiff > 0.05, "the two members must differ for the test to mean anything");
     // a model merged with itself is the model
-    Path self = write("self.onnx", OnnxEnsemble.merge(List.of(a, a, a), metaOf(a)));
+    Path self = write("self.onnx", OnnxEnsemble.merge(List.of(a, a, a), OnnxEnsemble.metadata(a)));
     assertArrayEquals(ya, predict(self, x, batch), 1e-6f);
   }
 
@@ -123,9 +115,10 @@ class OnnxEnsembleTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> OnnxEnsemble.merge(List.of(six, five), metaOf(six)));
+            () -> OnnxEnsemble.merge(List.of(six, five), OnnxEnsemble.metadata(six)));
     assertTrue(e.getMessage().contains(ModelMetadata.CHANNELS), e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> OnnxEnsemble.merge(List.of(six), metaOf(six)));
+        IllegalArgumentException.class,
+        () -> OnnxEnsemble.merge(List.of(six), OnnxEnsemble.metadata(six)));
   }
 }
