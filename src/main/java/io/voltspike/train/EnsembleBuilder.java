@@ -1,7 +1,6 @@
 package io.voltspike.train;
 
 import ai.onnx.proto.OnnxMl;
-import io.voltspike.detect.DetectorOptions;
 import io.voltspike.io.AtomicFiles;
 import io.voltspike.io.Recording;
 import io.voltspike.model.ExecutionProvider;
@@ -139,18 +138,7 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
           .append(" && ");
     }
     m.put(ModelMetadata.TRAINING_COMMAND, cmd + command(files));
-    m.put(
-        ModelMetadata.VALIDATION_F1,
-        String.format(
-            Locale.ROOT,
-            "%.4f (+-2 samples, full context, height floor %.1f robust sd, threshold %.3f:"
-                + " precision %.3f, recall %.3f, %.3f false positives/s)",
-            v.counts().f1(),
-            DetectorOptions.defaults().unet().minHeightSd(),
-            v.threshold(),
-            v.counts().precision(),
-            v.counts().recall(),
-            v.counts().fpPerSecond()));
+    m.put(ModelMetadata.VALIDATION_F1, UNetTrainer.validationF1(v.counts(), v.threshold()));
     m.put(ModelMetadata.PROBABILITY_THRESHOLD, String.format(Locale.ROOT, "%.3f", v.threshold()));
     return m;
   }

@@ -442,20 +442,23 @@ public final class UNetTrainer {
                     cfg.teacher(),
                     cfg.teacherWeight())));
     m.put(ModelMetadata.TRAINING_COMMAND, command());
-    m.put(
-        ModelMetadata.VALIDATION_F1,
-        String.format(
-            Locale.ROOT,
-            "%.4f (+-2 samples, full context, height floor %.1f robust sd, threshold %.3f:"
-                + " precision %.3f, recall %.3f, %.3f false positives/s)",
-            best.f1(),
-            DetectorOptions.defaults().unet().minHeightSd(),
-            threshold,
-            best.precision(),
-            best.recall(),
-            best.fpPerSecond()));
+    m.put(ModelMetadata.VALIDATION_F1, validationF1(best, threshold));
     m.put(ModelMetadata.PROBABILITY_THRESHOLD, String.format(Locale.ROOT, "%.3f", threshold));
     return m;
+  }
+
+  /** The {@link ModelMetadata#VALIDATION_F1} text: the counts at the chosen threshold. */
+  static String validationF1(Counts c, double threshold) {
+    return String.format(
+        Locale.ROOT,
+        "%.4f (+-2 samples, full context, height floor %.1f robust sd, threshold %.3f:"
+            + " precision %.3f, recall %.3f, %.3f false positives/s)",
+        c.f1(),
+        DetectorOptions.defaults().unet().minHeightSd(),
+        threshold,
+        c.precision(),
+        c.recall(),
+        c.fpPerSecond());
   }
 
   String command() {

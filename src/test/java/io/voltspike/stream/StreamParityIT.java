@@ -193,47 +193,35 @@ class StreamParityIT {
   void aCalibratedUNetGivesTheOfflineSpikesChunkedAndGrouped() {
     // every window also runs sign-flipped: both copies travel in the stream's batches, per-neuron
     // and for a group of neurons alike
-    List<Recording> recs = benchRecordings(4, 1);
-    DetectorOptions o =
+    assertChunkedAndGroupedMatchOffline(
+        "calibrated",
+        benchRecordings(4, 1),
         DetectorOptions.defaults()
             .withPeakSign(PeakSign.POS)
-            .withOperatingPoint(io.voltspike.detect.OperatingPoint.CLOSED_LOOP);
-    Map<String, List<Long>> expected = new TreeMap<>();
-    for (Recording r : recs) {
-      List<Long> spikes =
-          OfflineDetection.run(DETECTORS.create("unet", o), r.voltage()).stream()
-              .map(Spike::sample)
-              .collect(Collectors.toList());
-      expected.put("c/" + r.name(), spikes);
-      expected.put("g4/" + r.name(), spikes);
-    }
-    int total = expected.values().stream().mapToInt(List::size).sum();
-    assertTrue(total > 50, "spikes: " + total);
-    StreamSettings s = settings("calibrated", PeakSign.POS).withDetector("unet", o);
-    try (DetectorApp app = start(s, "calibrated-app", "state-calibrated");
-        SpikeFollower f =
-            new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
-      try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)) {
-        rp.replay("c", recs, 10, 0, 0, true, n -> {});
-      }
-      try (Replayer rp = Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, 4)) {
-        rp.replay("g4", recs, 10, 0, 0, true, n -> {});
-      }
-      Map<String, List<Long>> got =
-          collect(f, total, Duration.ofSeconds(90), e -> e.getSession() + "/" + e.getNeuron());
-      assertEquals(expected, got);
-    }
+            .withOperatingPoint(io.voltspike.detect.OperatingPoint.CLOSED_LOOP),
+        4);
   }
 
   @Test
   void theAveragedModelGivesTheOfflineSpikesChunkedAndGrouped() {
     // models/voltspike-unet-ensemble.onnx: one graph, two networks; at the default operating
     // point, so its windows also run sign-flipped
-    List<Recording> recs = benchRecordings(3, 1);
     DetectorOptions d = DetectorOptions.defaults().withPeakSign(PeakSign.POS);
-    DetectorOptions o =
+    assertChunkedAndGroupedMatchOffline(
+        "averaged",
+        benchRecordings(3, 1),
         d.withUnet(
-            d.unet().withModel(java.nio.file.Path.of("models/voltspike-unet-ensemble.onnx")));
+            d.unet().withModel(java.nio.file.Path.of("models/voltspike-unet-ensemble.onnx"))),
+        3);
+  }
+
+  /**
+   * The recordings replayed as per-neuron chunks (session "c") and as frame blocks of {@code group}
+   * neurons (session "g" + group) through one app running {@code o} give each neuron the offline
+   * detector's spikes.
+   */
+  static void assertChunkedAndGroupedMatchOffline(
+      String name, List<Recording> recs, DetectorOptions o, int group) {
     Map<String, List<Long>> expected = new TreeMap<>();
     for (Recording r : recs) {
       List<Long> spikes =
@@ -241,19 +229,20 @@ class StreamParityIT {
               .map(Spike::sample)
               .collect(Collectors.toList());
       expected.put("c/" + r.name(), spikes);
-      expected.put("g3/" + r.name(), spikes);
+      expected.put("g" + group + "/" + r.name(), spikes);
     }
     int total = expected.values().stream().mapToInt(List::size).sum();
     assertTrue(total > 50, "spikes: " + total);
-    StreamSettings s = settings("averaged", PeakSign.POS).withDetector("unet", o);
-    try (DetectorApp app = start(s, "averaged-app", "state-averaged");
+    StreamSettings s = settings(name, PeakSign.POS).withDetector("unet", o);
+    try (DetectorApp app = start(s, name + "-app", "state-" + name);
         SpikeFollower f =
             new SpikeFollower(broker.bootstrapServers(), s.spikesTopic(), false, null)) {
       try (Replayer rp = new Replayer(broker.bootstrapServers(), s.samplesTopic(), null)) {
         rp.replay("c", recs, 10, 0, 0, true, n -> {});
       }
-      try (Replayer rp = Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, 3)) {
-        rp.replay("g3", recs, 10, 0, 0, true, n -> {});
+      try (Replayer rp =
+          Replayer.grouped(broker.bootstrapServers(), s.framesTopic(), null, group)) {
+        rp.replay("g" + group, recs, 10, 0, 0, true, n -> {});
       }
       Map<String, List<Long>> got =
           collect(f, total, Duration.ofSeconds(90), e -> e.getSession() + "/" + e.getNeuron());
