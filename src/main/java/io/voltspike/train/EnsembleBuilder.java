@@ -1,14 +1,12 @@
 package io.voltspike.train;
 
 import ai.onnx.proto.OnnxMl;
-import io.voltspike.io.AtomicFiles;
 import io.voltspike.io.Recording;
 import io.voltspike.model.ExecutionProvider;
 import io.voltspike.model.ModelMetadata;
 import io.voltspike.model.OnnxSpikeModel;
 import io.voltspike.model.UNetSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +42,10 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
       protos.add(OnnxMl.ModelProto.parseFrom(Files.readAllBytes(p)));
     }
     Map<String, String> first = OnnxEnsemble.metadata(protos.get(0));
+    OnnxMl.ModelProto merged = OnnxEnsemble.merge(protos, first);
     Path tmp = Files.createTempFile("voltspike-ensemble", ".onnx");
     try {
-      Files.write(tmp, OnnxEnsemble.merge(protos, first).toByteArray());
+      Files.write(tmp, merged.toByteArray());
       int channels = Integer.parseInt(first.get(ModelMetadata.CHANNELS));
       int window = Integer.parseInt(first.get(ModelMetadata.WINDOW));
       UNetSpec spec = UNetSpec.parse(first.get(ModelMetadata.ARCHITECTURE), channels, window);
@@ -60,14 +59,9 @@ public record EnsembleBuilder(int validationTraces, String preset, long seed, do
         v = trainer.validate(val, m);
       }
       Map<String, String> meta = metadata(protos, members, first, v);
-      OnnxMl.ModelProto merged = OnnxEnsemble.merge(protos, meta);
-      AtomicFiles.write(
-          output,
-          f -> {
-            try (OutputStream out = Files.newOutputStream(f)) {
-              merged.writeTo(out);
-            }
-          });
+      // the same graph, its own metadata instead of the first member's
+      OnnxExporter.write(
+          OnnxExporter.withMetadata(merged.toBuilder().clearMetadataProps(), meta).build(), output);
       return new Result(v.threshold(), v.counts(), meta);
     } finally {
       Files.deleteIfExists(tmp);

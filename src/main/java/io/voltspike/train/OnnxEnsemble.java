@@ -86,10 +86,7 @@ public final class OnnxEnsemble {
             .setModelVersion(1)
             .setGraph(g)
             .addAllOpsetImport(first.getOpsetImportList());
-    metadata.forEach(
-        (k, v) ->
-            out.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return out.build();
+    return OnnxExporter.withMetadata(out, metadata).build();
   }
 
   /** A model's metadata (ONNX metadata_props) as a map, in file order. */

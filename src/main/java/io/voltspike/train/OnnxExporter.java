@@ -26,7 +26,11 @@ public final class OnnxExporter {
   public static void export(
       UNetSpec spec, Map<String, float[]> weights, Map<String, String> metadata, Path file)
       throws IOException {
-    OnnxMl.ModelProto model = build(spec, weights, metadata);
+    write(build(spec, weights, metadata), file);
+  }
+
+  /** Writes a model atomically: a reader never sees half a file. */
+  static void write(OnnxMl.ModelProto model, Path file) throws IOException {
     AtomicFiles.write(
         file,
         tmp -> {
@@ -34,6 +38,15 @@ public final class OnnxExporter {
             model.writeTo(out);
           }
         });
+  }
+
+  /** Adds {@code metadata} to the model's metadata_props, in map order. */
+  static OnnxMl.ModelProto.Builder withMetadata(
+      OnnxMl.ModelProto.Builder m, Map<String, String> metadata) {
+    metadata.forEach(
+        (k, v) ->
+            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return m;
   }
 
   static OnnxMl.ModelProto build(
@@ -112,10 +125,7 @@ public final class OnnxExporter {
             .setModelVersion(1)
             .setGraph(g)
             .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
-    metadata.forEach(
-        (k, v) ->
-            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-    return m.build();
+    return withMetadata(m, metadata).build();
   }
 
   private static float[] require(Map<String, float[]> weights, String name) {
