@@ -95,6 +95,17 @@ public final class DetectCommand implements Callable<Integer> {
               sign.toString().toLowerCase(Locale.ROOT),
               low,
               Plausibility.LOW_SD);
+          int missing = r.missingSamples();
+          if (missing == r.length()) {
+            w.printf(Locale.ROOT, "%s: every sample is missing (NaN or infinite)%n", r.name());
+          } else if (missing > 0) {
+            w.printf(
+                Locale.ROOT,
+                "%s: %d of %d samples missing (NaN or infinite); no spike is reported on them%n",
+                r.name(),
+                missing,
+                r.length());
+          }
         }
       }
     }

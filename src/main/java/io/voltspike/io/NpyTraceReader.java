@@ -18,13 +18,18 @@ import org.jetbrains.bio.npy.NpyFile;
 public final class NpyTraceReader {
   private NpyTraceReader() {}
 
+  /** The reader's message with the file's own bytes (quoted in it) shown as '?' if unprintable. */
+  private static String printable(String message) {
+    return String.valueOf(message).replaceAll("[^\\x20-\\x7E]", "?");
+  }
+
   public static List<Recording> read(Path file, ReadOptions options) throws IOException {
     NpyArray arr;
     try {
       arr = NpyFile.read(file, Integer.MAX_VALUE);
     } catch (RuntimeException e) {
       throw new RecordingFormatException(
-          file, "header", "not a readable NPY array (" + e.getMessage() + ")", e);
+          file, "header", "not a readable NPY array (" + printable(e.getMessage()) + ")", e);
     }
     int[] shape = arr.getShape();
     double[] data = asDoubles(file, arr.getData());

@@ -34,6 +34,17 @@ public record Recording(
     return voltage.length / sampleRateHz;
   }
 
+  /** Samples that are missing (NaN or infinite): imputed by the detectors, never a spike. */
+  public int missingSamples() {
+    int n = 0;
+    for (float v : voltage) {
+      if (!Float.isFinite(v)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   public boolean hasTruth() {
     return truth != null;
   }

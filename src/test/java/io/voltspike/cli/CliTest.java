@@ -90,6 +90,35 @@ class CliTest {
   }
 
   @Test
+  void detectSaysHowManySamplesAreMissing() throws IOException {
+    StringBuilder gappy = new StringBuilder("time_ms,voltage\n");
+    StringBuilder empty = new StringBuilder("time_ms,voltage\n");
+    StringBuilder full = new StringBuilder("time_ms,voltage\n");
+    for (int i = 0; i < 3000; i++) {
+      gappy.append(i).append(',').append(i >= 1000 && i < 1250 ? "nan" : "1.0").append('\n');
+      empty.append(i).append(",nan\n");
+      full.append(i).append(",1.0\n");
+    }
+    Files.writeString(dir.resolve("gappy.csv"), gappy);
+    Files.writeString(dir.resolve("empty.csv"), empty);
+    Files.writeString(dir.resolve("full.csv"), full);
+    Run r =
+        run(
+            "detect",
+            "--input",
+            dir.toString(),
+            "--output",
+            dir.resolve("out").toString(),
+            "--detector",
+            "threshold");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("gappy: 250 of 3000 samples missing (NaN or infinite)"), r.out());
+    assertTrue(r.out().contains("empty: every sample is missing"), r.out());
+    assertTrue(r.out().contains("full: 0 spikes"), r.out());
+    assertFalse(r.out().lines().anyMatch(l -> l.startsWith("full:") && l.contains("missing")));
+  }
+
+  @Test
   void simulateDetectEvaluateEndToEnd() throws IOException {
     Path sim = dir.resolve("sim");
     Run s = run("simulate", "--out", sim.toString(), "--neurons", "3", "--duration-s", "12");

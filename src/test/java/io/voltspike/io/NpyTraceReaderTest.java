@@ -70,6 +70,7 @@ class NpyTraceReaderTest {
     Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
     e = assertThrows(RecordingFormatException.class, () -> NpyTraceReader.read(garbage, opts));
     assertTrue(e.getMessage().contains("garbage.npy"));
+    assertTrue(e.getMessage().chars().allMatch(c -> c >= 0x20 && c < 0x7F), e.getMessage());
 
     Path strings = dir.resolve("strings.npy");
     NpyFile.write(strings, new String[] {"a", "b"}, new int[] {2});
