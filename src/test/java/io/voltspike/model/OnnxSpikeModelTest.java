@@ -61,6 +61,7 @@ class OnnxSpikeModelTest {
   @ValueSource(
       strings = {
         "models/voltspike-unet-whitened.onnx",
+        "models/voltspike-unet-student.onnx",
         "models/voltspike-unet.onnx",
         "models/voltspike-unet-4-8-16.onnx"
       })
@@ -81,6 +82,26 @@ class OnnxSpikeModelTest {
         assertArrayEquals(want, got, "batch " + batch);
         assertEquals(-1f, out[batch * w], "nothing written past the batch");
       }
+    }
+  }
+
+  @Test
+  void theStudentReadsWhatTheDefaultReadsAndRecordsItsTeacher() throws OrtException {
+    try (OnnxSpikeModel d =
+            OnnxSpikeModel.load(
+                Path.of("models/voltspike-unet-whitened.onnx"), ExecutionProvider.CPU, 1, null);
+        OnnxSpikeModel s =
+            OnnxSpikeModel.load(
+                Path.of("models/voltspike-unet-student.onnx"), ExecutionProvider.CPU, 1, null)) {
+      assertEquals(d.featureHash(), s.featureHash());
+      assertEquals(d.channels(), s.channels());
+      assertEquals(0.55, s.probabilityThreshold(), 1e-9);
+      String command = s.metadata().get(ModelMetadata.TRAINING_COMMAND);
+      assertTrue(
+          command.contains("--teacher models/voltspike-unet-ensemble.onnx --teacher-weight 1.0")
+              && command.contains("--train-traces 1080")
+              && command.contains("--fp-budget-per-s 0.18"),
+          command);
     }
   }
 
