@@ -47,6 +47,7 @@ public final class BuiltInDefaults {
     m.put("shadow_ms", number(u.shadowMs()));
     m.put("min_height_sd", number(u.minHeightSd()));
     m.put("min_evidence_sd", number(u.minEvidenceSd()));
+    m.put("oscillation_trough_ratio", number(u.oscillationTroughRatio()));
     m.put("batch_size", Integer.toString(u.batchSize()));
     return m;
   }

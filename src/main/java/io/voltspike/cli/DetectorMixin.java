@@ -97,6 +97,14 @@ public final class DetectorMixin {
   double minEvidenceSd;
 
   @Option(
+      names = "--oscillation-trough-ratio",
+      description =
+          "unet: a broad candidate with a trough of this fraction of its height below zero in"
+              + " the 25 ms before it is an oscillation's crest, not a spike; 0 turns it off."
+              + " Default: ${DEFAULT-VALUE}.")
+  double oscillationTroughRatio;
+
+  @Option(
       names = "--batch-size",
       description = "unet: most windows per ONNX Runtime call. Default: ${DEFAULT-VALUE}.")
   int batchSize;
@@ -114,7 +122,8 @@ public final class DetectorMixin {
             shadowMs,
             batchSize,
             minHeightSd,
-            minEvidenceSd);
+            minEvidenceSd,
+            oscillationTroughRatio);
     return new DetectorOptions(
         detectThreshold,
         PeakSign.POS,

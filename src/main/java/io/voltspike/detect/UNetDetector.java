@@ -40,6 +40,13 @@ import java.util.List;
  * wave or a burst's plateau has a small high-pass height but stands out once the neuron's own noise
  * colour is predicted away.
  *
+ * <p><b>Oscillation veto.</b> Oscillations of near-spike height (gamma bursts, ripples) fool the
+ * network on some neurons. A candidate whose high-pass peak is broad (still {@link
+ * #OSCILLATION_WIDTH_RATIO} of its height {@link #OSCILLATION_WIDTH_MS} either side) and that
+ * follows, within {@link #OSCILLATION_LOOKBACK_MS}, a trough below zero of {@code
+ * oscillationTroughRatio} times its height is an oscillation's crest and is dropped. It looks only
+ * as far ahead as every chunking guarantees, so it too decides the same way fed whole or in chunks.
+ *
  * <p><b>Shadowing.</b> A candidate (average at or above the threshold) is a spike only if no sample
  * within {@code shadowMs} has a larger average (ties: the earliest).
  *
@@ -55,6 +62,19 @@ public final class UNetDetector implements SpikeDetector {
   static final double SCALE_STEP = 0.004;
 
   private static final int HIGHPASS = 2;
+
+  /** The oscillation veto's width test: the peak's height this far either side of it. */
+  public static final double OSCILLATION_WIDTH_MS = 3;
+
+  /** Fraction of its height a broad peak still holds {@link #OSCILLATION_WIDTH_MS} from it. */
+  public static final double OSCILLATION_WIDTH_RATIO = 0.3;
+
+  /** How far before its peak the oscillation veto looks for a trough. */
+  public static final double OSCILLATION_LOOKBACK_MS = 25;
+
+  /** The candidate's high-pass peak is sought within this of it. */
+  static final double OSCILLATION_PEAK_MS = 2;
+
   private static final int FEATURES = FeatureConfig.CHANNELS.length;
 
   /** Input channels of the model: the five features, and the whitened channel when it reads it. */
@@ -79,6 +99,22 @@ public final class UNetDetector implements SpikeDetector {
   private final PeakPicker picker;
   private final int batchSize;
   private final double minHeightSd;
+
+  /** The oscillation veto's trough ratio (0: off) and its reach, in model samples. */
+  private final double oscillationTroughRatio;
+
+  private final int oscillationWidth;
+  private final int oscillationLookback;
+  private final int oscillationPeak;
+  private final int oscillationHistory;
+
+  /** Samples after a decided one whose heights every chunking has delivered when it is decided. */
+  private final int guaranteedAhead;
+
+  /** The sink {@link #veto} forwards to, and the veto in front of it. */
+  private SpikeSink vetoFor;
+
+  private SpikeSink veto;
 
   /** The neuron's high-pass spread, and each undecided sample's high-pass value in units of it. */
   private final RobustScale highPassScale = new RobustScale(SCALE_STEP, 1.0);
@@ -222,7 +258,14 @@ public final class UNetDetector implements SpikeDetector {
     this.batchSize = u.batchSize();
     this.frameCap = window + stride;
     this.frames = new float[channels * frameCap];
-    this.accCap = 2 * (window + stride);
+    this.oscillationTroughRatio = u.oscillationTroughRatio();
+    this.oscillationWidth = samples(OSCILLATION_WIDTH_MS, fs);
+    this.oscillationLookback = samples(OSCILLATION_LOOKBACK_MS, fs);
+    this.oscillationPeak = samples(OSCILLATION_PEAK_MS, fs);
+    // decided samples the veto still reads: a spike is judged a dead time after it is decided
+    this.oscillationHistory =
+        oscillationTroughRatio > 0 ? shadow + oscillationPeak + oscillationLookback : 0;
+    this.accCap = 2 * (window + stride) + oscillationHistory;
     this.imputed = new boolean[accCap];
     this.sumInterior = new double[accCap];
     this.sumEdge = new double[accCap];
@@ -237,6 +280,8 @@ public final class UNetDetector implements SpikeDetector {
             : null;
     this.evidenceOn = evidence != null;
     this.minHeightSd = u.minHeightSd();
+    // sample u is decided once the window ending finalizeLag - stride + 1 after it is in
+    this.guaranteedAhead = Math.max(0, finalizeLag - stride + 1);
     this.thresholdLogOdds = Math.log(threshold / (1 - threshold));
     OperatingPoint point = options.operatingPoint().or(OperatingPoint.BALANCED);
     this.calibration =
@@ -400,7 +445,7 @@ public final class UNetDetector implements SpikeDetector {
       }
       startSegment(index);
     }
-    if (index - finalizedUpTo >= accCap - 1 && pendingCount > 0) {
+    if (index - finalizedUpTo >= accCap - oscillationHistory - 1 && pendingCount > 0) {
       runPending(current); // keep the accumulator ring from overrunning undecided samples
     }
     int fi = (int) Math.floorMod(index, (long) frameCap);
@@ -480,7 +525,7 @@ public final class UNetDetector implements SpikeDetector {
       pendingCount = 0;
     }
     finalizeUpTo(framesEnd, sink);
-    picker.flush(sink);
+    picker.flush(vetoed(sink));
     inSegment = false;
     if (calibrationOn) {
       Arrays.fill(recentFlipped, Double.NaN);
@@ -623,12 +668,77 @@ public final class UNetDetector implements SpikeDetector {
         calibrate(
             candidate,
             flipped >= threshold
-                    && !belowFloor(-smallestNear(heightSd, u), -smallestNear(evidenceSd, u))
+                    && !belowFloor(
+                        -smallestNear(heightSd, u, heightHorizon(u)),
+                        -smallestNear(evidenceSd, u, evidenceHorizon(u)))
                 ? logOdds(flipped)
                 : Double.NEGATIVE_INFINITY);
       }
-      picker.push(prob, threshold, sink);
+      picker.push(prob, threshold, vetoed(sink));
     }
+  }
+
+  /**
+   * The sink behind the picker: the oscillation veto judges each spike the shadowing chose (a whole
+   * event, never a sample of it: dropping samples would split an event in two), after the
+   * calibration, which counts the rule without the veto.
+   */
+  private SpikeSink vetoed(SpikeSink sink) {
+    if (oscillationTroughRatio <= 0) {
+      return sink;
+    }
+    if (sink != vetoFor) {
+      vetoFor = sink;
+      veto =
+          (s, score) -> {
+            if (!oscillationCrest(s)) {
+              sink.onSpike(s, score);
+            }
+          };
+    }
+    return veto;
+  }
+
+  /**
+   * The oscillation veto: whether the high-pass peak near u is broad and follows a trough of {@code
+   * oscillationTroughRatio} of its height. Heights past the guaranteed look-ahead count as zero, so
+   * that the decision does not depend on how the samples arrived.
+   */
+  private boolean oscillationCrest(long u) {
+    // the picker decides u once u + its dead time is decided
+    long known = u + picker.delaySamples() + guaranteedAhead;
+    long peak = u;
+    double h = heightAt(u, known);
+    for (long v = u - oscillationPeak; v <= u + oscillationPeak; v++) {
+      double x = heightAt(v, known);
+      if (x > h) {
+        h = x;
+        peak = v;
+      }
+    }
+    if (!(h > 0)) {
+      return false;
+    }
+    double flank =
+        Math.max(
+            heightAt(peak - oscillationWidth, known), heightAt(peak + oscillationWidth, known));
+    if (flank < OSCILLATION_WIDTH_RATIO * h) {
+      return false; // narrow: a spike
+    }
+    double trough = 0;
+    for (long v = peak - oscillationLookback; v <= peak - 2; v++) {
+      trough = Math.max(trough, -heightAt(v, known));
+    }
+    return trough >= oscillationTroughRatio * h;
+  }
+
+  /** The high-pass height of sample v (robust sd), 0 outside the segment or past {@code known}. */
+  private double heightAt(long v, long known) {
+    if (v < segmentStart || v >= framesEnd || v > known) {
+      return 0;
+    }
+    float x = heightSd[(int) Math.floorMod(v, (long) accCap)];
+    return Float.isFinite(x) ? x : 0;
   }
 
   /**
@@ -684,10 +794,26 @@ public final class UNetDetector implements SpikeDetector {
     calibration.observe(nearSpike || !Double.isFinite(centre) ? Double.NEGATIVE_INFINITY : centre);
   }
 
-  /** The smallest finite value of {@code values} within a sample of u (+infinity: none). */
-  private double smallestNear(float[] values, long u) {
+  /**
+   * The last sample whose height every chunking has delivered when u is decided: what a decision
+   * may read, so that it does not depend on how the samples arrived.
+   */
+  private long heightHorizon(long u) {
+    return Math.min(framesEnd - 1, u + guaranteedAhead);
+  }
+
+  /** The same for the whitened evidence, known {@code delayFrames} after its sample. */
+  private long evidenceHorizon(long u) {
+    return evidenceOn ? heightHorizon(u) - evidence.delayFrames() : heightHorizon(u);
+  }
+
+  /**
+   * The smallest finite value of {@code values} within a sample of u, up to {@code horizon}
+   * (+infinity: none).
+   */
+  private double smallestNear(float[] values, long u, long horizon) {
     double h = Double.POSITIVE_INFINITY;
-    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
+    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(horizon, u + 1); v++) {
       float x = values[(int) Math.floorMod(v, (long) accCap)];
       if (Float.isFinite(x)) {
         h = Math.min(h, x);
@@ -698,18 +824,21 @@ public final class UNetDetector implements SpikeDetector {
 
   /** The largest high-pass height (robust sd units) within a sample of {@code u}. */
   private double height(long u) {
-    return largestNear(heightSd, u);
+    return largestNear(heightSd, u, heightHorizon(u));
   }
 
   /** The largest whitened evidence (robust sd) within a sample of {@code u}. */
   private double evidence(long u) {
-    return largestNear(evidenceSd, u);
+    return largestNear(evidenceSd, u, evidenceHorizon(u));
   }
 
-  /** The largest of {@code values} (per sample, on the accumulator ring) within a sample of u. */
-  private double largestNear(float[] values, long u) {
+  /**
+   * The largest of {@code values} (per sample, on the accumulator ring) within a sample of u, up to
+   * {@code horizon}.
+   */
+  private double largestNear(float[] values, long u, long horizon) {
     double h = Double.NEGATIVE_INFINITY;
-    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(framesEnd - 1, u + 1); v++) {
+    for (long v = Math.max(segmentStart, u - 1); v <= Math.min(horizon, u + 1); v++) {
       h = Math.max(h, values[(int) Math.floorMod(v, (long) accCap)]);
     }
     return h;
@@ -727,6 +856,12 @@ public final class UNetDetector implements SpikeDetector {
     // looks a sample back)
     long from = Math.max(segmentStart, finalizedUpTo - 1);
     int span = (int) Math.max(0, framesEnd - from);
+    // the oscillation veto looks back from undecided samples into decided ones
+    long historyFrom = Math.max(segmentStart, Math.min(from, finalizedUpTo - oscillationHistory));
+    List<Float> history = new ArrayList<>((int) Math.max(0, from - historyFrom));
+    for (long u = historyFrom; u < from; u++) {
+      history.add(heightSd[(int) Math.floorMod(u, (long) accCap)]);
+    }
     List<Boolean> imp = new ArrayList<>(span);
     List<Double> sumI = new ArrayList<>(span);
     List<Double> sumE = new ArrayList<>(span);
@@ -788,6 +923,7 @@ public final class UNetDetector implements SpikeDetector {
             .setCountInterior(countI)
             .setCountEdge(countE)
             .setHeightSd(height)
+            .setHeightHistory(history)
             .setPicker(picker.state())
             .setPendingStarts(starts)
             .setPending(StateArrays.floats(cut, 0, starts.size() * size))
@@ -862,9 +998,17 @@ public final class UNetDetector implements SpikeDetector {
     }
     // a state without evidence (written by version 1, or with the evidence off) goes on without
     int span = s.getImputed().size();
-    if (span > accCap) {
+    List<Float> history = s.getHeightHistory(); // empty in versions 1-3: the veto looks back less
+    if (span + history.size() > accCap) {
       throw new io.voltspike.io.StateFormatException(
-          "stored unet accumulators span " + span + " samples; this configuration holds " + accCap);
+          "stored unet accumulators span "
+              + (span + history.size())
+              + " samples; this configuration holds "
+              + accCap);
+    }
+    for (int k = 0; k < history.size(); k++) {
+      long u = s.getAccumulatorsFrom() - history.size() + k;
+      heightSd[(int) Math.floorMod(u, (long) accCap)] = history.get(k);
     }
     for (int k = 0; k < span; k++) {
       int i = (int) Math.floorMod(s.getAccumulatorsFrom() + k, (long) accCap);

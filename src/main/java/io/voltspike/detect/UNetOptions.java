@@ -25,6 +25,11 @@ import java.nio.file.Path;
  *     evidence ({@link WhitenedEvidence}) reaches this many robust sd within a sample of it: a
  *     spike on a slow wave or a plateau stands out of the whitened trace though its high-pass
  *     height is small; 0 turns it off
+ * @param oscillationTroughRatio the oscillation veto: a candidate whose high-pass peak is broad
+ *     (still {@link UNetDetector#OSCILLATION_WIDTH_RATIO} of its height 3 ms either side) and
+ *     preceded within 25 ms by a trough reaching this fraction of its height below zero is the
+ *     crest of an oscillation, not a spike (a 1-3 ms spike is narrow, and a lone one has no trough
+ *     of its own size before it); 0 turns it off
  */
 public record UNetOptions(
     Path modelPath,
@@ -36,7 +41,8 @@ public record UNetOptions(
     double shadowMs,
     int batchSize,
     double minHeightSd,
-    double minEvidenceSd) {
+    double minEvidenceSd,
+    double oscillationTroughRatio) {
 
   public static final Path DEFAULT_MODEL = Path.of("models", "voltspike-unet-whitened.onnx");
 
@@ -45,6 +51,9 @@ public record UNetOptions(
 
   /** The default evidence that lets a candidate below the height floor pass, in robust sd. */
   public static final double DEFAULT_MIN_EVIDENCE_SD = 4.0;
+
+  /** The default oscillation veto: a trough before the peak of 0.6 of its height. */
+  public static final double DEFAULT_OSCILLATION_TROUGH_RATIO = 0.6;
 
   /** "Use the model's own threshold" (chosen on validation data when it was trained). */
   public static final double MODEL_THRESHOLD = Double.NaN;
@@ -76,6 +85,10 @@ public record UNetOptions(
     if (!(minEvidenceSd >= 0) || !Double.isFinite(minEvidenceSd)) {
       throw new IllegalArgumentException("min_evidence_sd must be >= 0, was " + minEvidenceSd);
     }
+    if (!(oscillationTroughRatio >= 0) || !Double.isFinite(oscillationTroughRatio)) {
+      throw new IllegalArgumentException(
+          "oscillation_trough_ratio must be >= 0, was " + oscillationTroughRatio);
+    }
   }
 
   public static UNetOptions defaults() {
@@ -89,7 +102,8 @@ public record UNetOptions(
         2,
         64,
         DEFAULT_MIN_HEIGHT_SD,
-        DEFAULT_MIN_EVIDENCE_SD);
+        DEFAULT_MIN_EVIDENCE_SD,
+        DEFAULT_OSCILLATION_TROUGH_RATIO);
   }
 
   /** True when the threshold comes from the model. */
@@ -108,7 +122,8 @@ public record UNetOptions(
         shadowMs,
         batchSize,
         minHeightSd,
-        minEvidenceSd);
+        minEvidenceSd,
+        oscillationTroughRatio);
   }
 
   /** Parses a probability threshold: a number in (0, 1), or "model". */
@@ -135,7 +150,8 @@ public record UNetOptions(
         shadowMs,
         batchSize,
         minHeightSd,
-        minEvidenceSd);
+        minEvidenceSd,
+        oscillationTroughRatio);
   }
 
   public UNetOptions withModel(Path path) {
@@ -149,7 +165,8 @@ public record UNetOptions(
         shadowMs,
         batchSize,
         minHeightSd,
-        minEvidenceSd);
+        minEvidenceSd,
+        oscillationTroughRatio);
   }
 
   public UNetOptions withMinHeightSd(double sd) {
@@ -163,7 +180,8 @@ public record UNetOptions(
         shadowMs,
         batchSize,
         sd,
-        minEvidenceSd);
+        minEvidenceSd,
+        oscillationTroughRatio);
   }
 
   public UNetOptions withMinEvidenceSd(double sd) {
@@ -177,7 +195,23 @@ public record UNetOptions(
         shadowMs,
         batchSize,
         minHeightSd,
-        sd);
+        sd,
+        oscillationTroughRatio);
+  }
+
+  public UNetOptions withOscillationTroughRatio(double ratio) {
+    return new UNetOptions(
+        modelPath,
+        provider,
+        strideMs,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        minHeightSd,
+        minEvidenceSd,
+        ratio);
   }
 
   public UNetOptions withBatchSize(int n) {
@@ -191,7 +225,8 @@ public record UNetOptions(
         shadowMs,
         n,
         minHeightSd,
-        minEvidenceSd);
+        minEvidenceSd,
+        oscillationTroughRatio);
   }
 
   /** Parses a lookahead: milliseconds, or "full". */

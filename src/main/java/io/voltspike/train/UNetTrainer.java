@@ -498,11 +498,12 @@ public final class UNetTrainer {
 
   /**
    * Runs the real detector (full context, default height floor, so the threshold chosen is the one
-   * the detector will run at) on the validation traces once at the lowest threshold, then scores
-   * every candidate threshold (+-2 samples) and picks the one with the best F1 among those within
-   * the false-positive budget (the highest threshold when none is). One run suffices: a spike is a
-   * local maximum of the averaged probability above the threshold, so raising the threshold only
-   * drops spikes whose probability is below it.
+   * the detector will run at; the oscillation veto off, as it is applied after the threshold) on
+   * the validation traces once at the lowest threshold, then scores every candidate threshold (+-2
+   * samples) and picks the one with the best F1 among those within the false-positive budget (the
+   * highest threshold when none is). One run suffices: a spike is a local maximum of the averaged
+   * probability above the threshold, so raising the threshold only drops spikes whose probability
+   * is below it.
    */
   Validation validate(List<Recording> val, io.voltspike.model.WindowModel wm) {
     // fixed: the threshold sweep filters one run's spikes, which only a fixed rule allows
@@ -512,7 +513,9 @@ public final class UNetTrainer {
             .withUnet(
                 UNetOptions.defaults()
                     .withLookaheadMs(Double.POSITIVE_INFINITY)
-                    .withProbabilityThreshold(THRESHOLDS[0]));
+                    .withProbabilityThreshold(THRESHOLDS[0])
+                    // the threshold is the network's; the veto only removes what passes it
+                    .withOscillationTroughRatio(0));
     List<List<Spike>> found = new ArrayList<>();
     for (Recording r : val) {
       DetectorOptions ro = o.withFeatures(featuresOf(r));

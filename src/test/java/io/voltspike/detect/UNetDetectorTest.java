@@ -14,11 +14,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UNetDetectorTest {
-  /** The windowing and averaging rule alone: the per-neuron height floor and calibration off. */
+  /**
+   * The windowing and averaging rule alone: the per-neuron height floor, the oscillation veto and
+   * the calibration off.
+   */
   static DetectorOptions opts(double lookaheadMs) {
     return DetectorOptions.defaults()
         .withOperatingPoint(OperatingPoint.FIXED)
-        .withUnet(UNetOptions.defaults().withLookaheadMs(lookaheadMs).withMinHeightSd(0));
+        .withUnet(
+            UNetOptions.defaults()
+                .withLookaheadMs(lookaheadMs)
+                .withMinHeightSd(0)
+                .withOscillationTroughRatio(0));
   }
 
   @Test
@@ -72,11 +79,10 @@ class UNetDetectorTest {
     int[] t = truth.stream().mapToInt(Integer::intValue).toArray();
     // a network that proposes every sample more than a sigma above the baseline: wave crests too
     WindowModel overconfident = FakeModels.of((i, z) -> z > 1 ? 1f : 0f);
-    DetectorOptions heightOnly =
-        DetectorOptions.defaults()
-            .withUnet(UNetOptions.defaults().withLookaheadMs(20).withMinEvidenceSd(0));
-    DetectorOptions withEvidence =
-        DetectorOptions.defaults().withUnet(UNetOptions.defaults().withLookaheadMs(20));
+    // (the oscillation veto off: the wave's crests are what this test is about)
+    UNetOptions rule = UNetOptions.defaults().withLookaheadMs(20).withOscillationTroughRatio(0);
+    DetectorOptions heightOnly = DetectorOptions.defaults().withUnet(rule.withMinEvidenceSd(0));
+    DetectorOptions withEvidence = DetectorOptions.defaults().withUnet(rule);
     var without =
         io.voltspike.eval.Matcher.counts(
             t,
@@ -513,5 +519,111 @@ class UNetDetectorTest {
             IllegalArgumentException.class,
             () -> new UNetDetector(at(OperatingPoint.FIXED), m).restore(calibrated.snapshot()));
     assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+  }
+
+  /**
+   * Narrow 10-sigma spikes, and between them 60 ms bursts of a 40 Hz oscillation of 8 sigma
+   * (troughs as deep as the crests, 12.5 ms apart), on unit noise; {@code truth} gets the spikes.
+   */
+  static float[] spikesAndGammaBursts(int n, long seed, List<Integer> truth) {
+    java.util.Random r = new java.util.Random(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (500 + r.nextGaussian());
+    }
+    for (int s = 300; s < n - 300; s += 400 + r.nextInt(200)) {
+      x[s - 1] += 5f;
+      x[s] += 10f;
+      x[s + 1] += 6f;
+      truth.add(s);
+      int b = s + 150; // a burst 150 ms after each spike, ending well before the next one
+      for (int k = 0; k < 60; k++) {
+        double hann = 0.5 - 0.5 * Math.cos(2 * Math.PI * k / 59.0);
+        x[b + k] += (float) (8 * hann * Math.sin(2 * Math.PI * 40 * k / 1000.0));
+      }
+    }
+    return x;
+  }
+
+  @Test
+  void theOscillationVetoDropsBroadCrestsAfterTroughsAndKeepsNarrowSpikes() {
+    List<Integer> truth = new ArrayList<>();
+    float[] x = spikesAndGammaBursts(60_000, 31, truth);
+    int[] t = truth.stream().mapToInt(Integer::intValue).toArray();
+    // a network that takes every sample more than a sigma above the baseline for a spike, the
+    // more confidently the higher it is
+    WindowModel overconfident = FakeModels.of((i, z) -> (float) Math.min(1, z / 10), 0.1);
+    DetectorOptions vetoed =
+        DetectorOptions.defaults()
+            .withOperatingPoint(OperatingPoint.FIXED)
+            .withUnet(UNetOptions.defaults().withLookaheadMs(20));
+    assertEquals(
+        UNetOptions.DEFAULT_OSCILLATION_TROUGH_RATIO, vetoed.unet().oscillationTroughRatio());
+    DetectorOptions off = vetoed.withUnet(vetoed.unet().withOscillationTroughRatio(0));
+    var with =
+        io.voltspike.eval.Matcher.counts(
+            t,
+            OfflineDetection.samples(
+                OfflineDetection.run(new UNetDetector(vetoed, overconfident), x)),
+            2,
+            x.length,
+            x.length / 1000.0);
+    var without =
+        io.voltspike.eval.Matcher.counts(
+            t,
+            OfflineDetection.samples(OfflineDetection.run(new UNetDetector(off, overconfident), x)),
+            2,
+            x.length,
+            x.length / 1000.0);
+    // without the veto a burst's crests pass the height floor; with it almost none does
+    assertTrue(without.fp() > truth.size(), "crests without the veto: " + without);
+    // (a crest on the burst's rising envelope, after a smaller trough, is not vetoed)
+    assertTrue(with.fp() * 2 <= without.fp(), "with " + with + ", without " + without);
+    // and every spike stays: narrow, with no trough of its size before it
+    assertEquals(without.tp(), with.tp(), "with " + with + ", without " + without);
+    assertTrue(with.tp() >= truth.size() - 1, with + " of " + truth.size());
+  }
+
+  @ParameterizedTest(name = "stride {0} ms, lookahead {1} ms")
+  @org.junit.jupiter.params.provider.CsvSource({"10, 20", "25, 30", "10, 100"})
+  void theOscillationVetoGivesTheSameSpikesChunkedBatchedAndRestored(
+      double strideMs, double lookaheadMs) {
+    // the veto looks back 25 ms into decided samples and ahead only as far as every chunking
+    // guarantees (5 samples at stride 10 / lookahead 20, none at stride 25 / lookahead 30)
+    List<Integer> truth = new ArrayList<>();
+    float[] x = spikesAndGammaBursts(20_000, 32, truth);
+    WindowModel m = FakeModels.of((i, z) -> z > 1 ? 1f : 0f);
+    DetectorOptions fixed = at(OperatingPoint.FIXED);
+    UNetOptions u =
+        new UNetOptions(
+            fixed.unet().modelPath(),
+            "cpu",
+            strideMs,
+            lookaheadMs,
+            10,
+            UNetOptions.MODEL_THRESHOLD,
+            2,
+            64,
+            UNetOptions.DEFAULT_MIN_HEIGHT_SD,
+            UNetOptions.DEFAULT_MIN_EVIDENCE_SD,
+            UNetOptions.DEFAULT_OSCILLATION_TROUGH_RATIO);
+    DetectorOptions o = fixed.withUnet(u);
+    List<Spike> whole = OfflineDetection.run(new UNetDetector(o, m), x);
+    List<Spike> unvetoed =
+        OfflineDetection.run(new UNetDetector(o.withUnet(u.withOscillationTroughRatio(0)), m), x);
+    assertTrue(whole.size() < unvetoed.size(), whole.size() + " vs " + unvetoed.size());
+    assertEquals(whole, OfflineDetection.run(new UNetDetector(o, m), x, 1), "chunks of 1");
+    assertEquals(whole, OfflineDetection.run(new UNetDetector(o, m), x, 37), "chunks of 37");
+    // restored after every chunk: the look-back into decided samples travels in the state
+    assertEquals(whole, streamWay(o, m, x, 10), "restored");
+  }
+
+  @Test
+  void aNegativeOscillationTroughRatioIsRefused() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UNetOptions.defaults().withOscillationTroughRatio(-0.1));
+    assertTrue(e.getMessage().contains("oscillation_trough_ratio"), e.getMessage());
   }
 }
