@@ -42,8 +42,8 @@ import java.util.List;
  *
  * <p><b>Oscillation veto.</b> Oscillations of near-spike height (gamma bursts, ripples) fool the
  * network on some neurons. A candidate whose high-pass peak is broad (still {@link
- * #OSCILLATION_WIDTH_RATIO} of its height {@link #OSCILLATION_WIDTH_MS} either side) and that
- * follows, within {@link #OSCILLATION_LOOKBACK_MS}, a trough below zero of {@code
+ * #OSCILLATION_WIDTH_RATIO} of its height {@link #OSCILLATION_WIDTH_MS} before or after it) and
+ * that follows, within {@link #OSCILLATION_LOOKBACK_MS}, a trough below zero of {@code
  * oscillationTroughRatio} times its height is an oscillation's crest and is dropped. It looks only
  * as far ahead as every chunking guarantees, so it too decides the same way fed whole or in chunks.
  *

@@ -26,8 +26,8 @@ import java.nio.file.Path;
  *     spike on a slow wave or a plateau stands out of the whitened trace though its high-pass
  *     height is small; 0 turns it off
  * @param oscillationTroughRatio the oscillation veto: a candidate whose high-pass peak is broad
- *     (still {@link UNetDetector#OSCILLATION_WIDTH_RATIO} of its height 3 ms either side) and
- *     preceded within 25 ms by a trough reaching this fraction of its height below zero is the
+ *     (still {@link UNetDetector#OSCILLATION_WIDTH_RATIO} of its height 3 ms before or after it)
+ *     and preceded within 25 ms by a trough reaching this fraction of its height below zero is the
  *     crest of an oscillation, not a spike (a 1-3 ms spike is narrow, and a lone one has no trough
  *     of its own size before it); 0 turns it off
  */
