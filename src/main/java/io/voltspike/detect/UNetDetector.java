@@ -706,7 +706,7 @@ public final class UNetDetector implements SpikeDetector {
    */
   private boolean oscillationCrest(long u) {
     // the picker decides u once u + its dead time is decided
-    long known = u + picker.delaySamples() + guaranteedAhead;
+    long known = heightHorizon(u + picker.delaySamples());
     long peak = u;
     double h = heightAt(u, known);
     for (long v = u - oscillationPeak; v <= u + oscillationPeak; v++) {
@@ -732,9 +732,12 @@ public final class UNetDetector implements SpikeDetector {
     return trough >= oscillationTroughRatio * h;
   }
 
-  /** The high-pass height of sample v (robust sd), 0 outside the segment or past {@code known}. */
+  /**
+   * The high-pass height of sample v (robust sd), 0 before the segment or past {@code known} (a
+   * {@link #heightHorizon}).
+   */
   private double heightAt(long v, long known) {
-    if (v < segmentStart || v >= framesEnd || v > known) {
+    if (v < segmentStart || v > known) {
       return 0;
     }
     float x = heightSd[(int) Math.floorMod(v, (long) accCap)];
