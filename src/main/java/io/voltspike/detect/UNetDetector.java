@@ -195,6 +195,21 @@ public final class UNetDetector implements SpikeDetector {
   private long nextWindowStart;
   private long finalizedUpTo;
 
+  /**
+   * A window whose first decisions could not pass the height floor, kept back until its last ones
+   * are known (-1: none): see {@link #cutWindow}. Not stored: a snapshot writes it as pending.
+   */
+  private long deferredStart = -1;
+
+  /** While the extractor flushes: windows cut then count at every undecided sample. */
+  private boolean flushing;
+
+  /** Off in tests that compare against running every window. */
+  boolean skipIdleWindows = true;
+
+  private long windowsCut;
+  private long windowsSkipped;
+
   private SpikeSink current;
 
   public UNetDetector(DetectorOptions options, WindowModel model) {
@@ -380,6 +395,7 @@ public final class UNetDetector implements SpikeDetector {
 
   @Override
   public void pushGap(long count, SpikeSink sink) {
+    undefer();
     runPending(sink);
     current = sink;
     features.pushGap(count, this::onFrame);
@@ -388,9 +404,15 @@ public final class UNetDetector implements SpikeDetector {
 
   @Override
   public void flush(SpikeSink sink) {
+    undefer();
     runPending(sink);
     current = sink;
-    features.flush(this::onFrame);
+    flushing = true;
+    try {
+      features.flush(this::onFrame);
+    } finally {
+      flushing = false;
+    }
     finishSegment(sink);
   }
 
@@ -440,6 +462,7 @@ public final class UNetDetector implements SpikeDetector {
   private void onFrame(long index, float[] frame, boolean imp) {
     if (!inSegment || index != framesEnd) {
       if (inSegment) {
+        undefer();
         runPending(current);
         finishSegment(current);
       }
@@ -480,9 +503,122 @@ public final class UNetDetector implements SpikeDetector {
     }
     framesEnd = index + 1;
     if (framesEnd - nextWindowStart == window) {
-      addPending(nextWindowStart, false);
-      nextWindowStart = startAfter(nextWindowStart);
+      long start = nextWindowStart;
+      nextWindowStart = startAfter(start);
+      cutWindow(start);
     }
+  }
+
+  /**
+   * A complete window: to the model, or not at all where no decision it takes part in could change.
+   *
+   * <p>At the fixed rule a sample below the height floor (and its evidence exception) is never a
+   * spike, whatever its probability, and never keeps a neighbour from being one (its value stays
+   * below the threshold). So a window only matters through the undecided samples it reaches (those
+   * within the lookahead of its end) that could pass the floor; where none can, the model is not
+   * run for it, and the samples it would have decided first are decided now. The floor's inputs of
+   * the window's last few samples are not known yet when it is cut (the evidence comes 3 ms after
+   * its sample); if those are all that could still pass, the window waits for the next one's cut,
+   * which the same samples wait for anyway, and then goes to the model just before it (so sums add
+   * up in the same order) or not at all. Every decision is therefore exactly the one with every
+   * window run (tested), and on most neurons most windows are not run. With an operating point's
+   * calibration, which counts candidates below the floor too, every window is run.
+   */
+  private void cutWindow(long start) {
+    windowsCut++;
+    if (deferredStart >= 0) {
+      long d = deferredStart;
+      deferredStart = -1;
+      if (floorStatus(influencedFrom(d), d + window - 1) == FLOOR_FAILS) {
+        windowsSkipped++;
+      } else {
+        addPending(d, false);
+      }
+    }
+    if (!skipIdleWindows || calibrationOn || minHeightSd <= 0 || flushing) {
+      addPending(start, false);
+      return;
+    }
+    long end = start + window - 1;
+    // samples below this are decided before the next window is in
+    long decidedFirst = startAfter(start) + window - 1 - finalizeLag;
+    int first = floorStatus(influencedFrom(start), Math.min(end, decidedFirst - 1));
+    int last = floorStatus(Math.max(influencedFrom(start), decidedFirst), end);
+    if (first != FLOOR_FAILS || last == FLOOR_MAY_PASS) {
+      addPending(start, false);
+      return;
+    }
+    if (last == FLOOR_UNKNOWN) {
+      deferredStart = start;
+    } else {
+      windowsSkipped++;
+    }
+    if (pendingCount == 0) {
+      finalizeUpTo(Math.min(framesEnd, decidedFirst), current);
+    } // else the last pending window decides them (applyFirst)
+  }
+
+  /** Adds a kept-back window to the pending ones, needed or not (a gap or the end comes). */
+  private void undefer() {
+    if (deferredStart >= 0) {
+      addPending(deferredStart, false);
+      deferredStart = -1;
+    }
+  }
+
+  /** The first sample a window starting at {@code start} could still add its probability to. */
+  private long influencedFrom(long start) {
+    return Math.max(
+        Math.max(segmentStart, finalizedUpTo),
+        Math.max(start, start + window - 1 - windowLookahead));
+  }
+
+  private static final int FLOOR_FAILS = 0;
+  private static final int FLOOR_UNKNOWN = 1;
+  private static final int FLOOR_MAY_PASS = 2;
+
+  /**
+   * Whether any sample from {@code from} to {@code to} may pass the height floor or its evidence
+   * exception, as {@link #belowFloor} will read them ({@link #height}, {@link #evidence}: the
+   * sample and its neighbours up to the guaranteed look-ahead); {@link #FLOOR_UNKNOWN} where none
+   * can by what is known so far but a value it reads is not known yet. NaN heights may pass.
+   */
+  private int floorStatus(long from, long to) {
+    boolean evidenceFloor = evidenceOn && minEvidenceSd > 0;
+    long heightKnown = framesEnd - 1;
+    long evidenceKnown = evidenceOn ? heightKnown - evidence.delayFrames() : heightKnown;
+    int heightAhead = Math.min(1, guaranteedAhead);
+    int evidenceAhead = Math.min(1, guaranteedAhead - (evidenceOn ? evidence.delayFrames() : 0));
+    int status = FLOOR_FAILS;
+    for (long u = from; u <= to; u++) {
+      long lo = Math.max(segmentStart, u - 1);
+      for (long v = lo; v <= u + heightAhead; v++) {
+        if (v > heightKnown) {
+          status = FLOOR_UNKNOWN;
+        } else if (!(heightSd[(int) Math.floorMod(v, (long) accCap)] < minHeightSd)) {
+          return FLOOR_MAY_PASS;
+        }
+      }
+      if (evidenceFloor) {
+        for (long v = lo; v <= u + evidenceAhead; v++) {
+          if (v > evidenceKnown) {
+            status = FLOOR_UNKNOWN;
+          } else if (evidenceSd[(int) Math.floorMod(v, (long) accCap)] >= minEvidenceSd) {
+            return FLOOR_MAY_PASS;
+          }
+        }
+      }
+    }
+    return status;
+  }
+
+  /** Windows cut so far, and those of them the model was not run for ({@link #cutWindow}). */
+  public long windowsCut() {
+    return windowsCut;
+  }
+
+  public long windowsSkipped() {
+    return windowsSkipped;
   }
 
   /** The start of the window after the one starting at {@code start} (see window placement). */
@@ -542,23 +678,7 @@ public final class UNetDetector implements SpikeDetector {
       pendingFlipped = Arrays.copyOf(pendingFlipped, n);
     }
     int base = pendingCount * channels * window;
-    long last = framesEnd - 1;
-    // frames start..last are in the ring; a padded window repeats the last one
-    int valid = (int) Math.max(0, Math.min(window, last - start + 1));
-    int from = (int) Math.floorMod(start, (long) frameCap);
-    int firstRun = Math.min(valid, frameCap - from);
-    int lastAt = (int) Math.floorMod(last, (long) frameCap);
-    for (int c = 0; c < channels; c++) {
-      int src = c * frameCap;
-      int dst = base + c * window;
-      System.arraycopy(frames, src + from, pending, dst, firstRun);
-      if (valid > firstRun) {
-        System.arraycopy(frames, src, pending, dst + firstRun, valid - firstRun);
-      }
-      if (valid < window) {
-        Arrays.fill(pending, dst + valid, dst + window, frames[src + lastAt]);
-      }
-    }
+    copyWindow(start, pending, base);
     pendingFlipped[pendingCount] = false;
     pendingStarts[pendingCount++] = start;
     if (calibrationOn && (padded || flippedMayPass(start))) {
@@ -569,6 +689,30 @@ public final class UNetDetector implements SpikeDetector {
       }
       pendingFlipped[pendingCount] = true;
       pendingStarts[pendingCount++] = start;
+    }
+  }
+
+  /**
+   * Copies the window starting at {@code start} (channels first) from the frame ring into {@code
+   * dst}; past the last frame (a padded window) it repeats the last one.
+   */
+  private void copyWindow(long start, float[] dst, int base) {
+    long last = framesEnd - 1;
+    // frames start..last are in the ring
+    int valid = (int) Math.max(0, Math.min(window, last - start + 1));
+    int from = (int) Math.floorMod(start, (long) frameCap);
+    int firstRun = Math.min(valid, frameCap - from);
+    int lastAt = (int) Math.floorMod(last, (long) frameCap);
+    for (int c = 0; c < channels; c++) {
+      int src = c * frameCap;
+      int at = base + c * window;
+      System.arraycopy(frames, src + from, dst, at, firstRun);
+      if (valid > firstRun) {
+        System.arraycopy(frames, src, dst, at + firstRun, valid - firstRun);
+      }
+      if (valid < window) {
+        Arrays.fill(dst, at + valid, at + window, frames[src + lastAt]);
+      }
     }
   }
 
@@ -610,8 +754,10 @@ public final class UNetDetector implements SpikeDetector {
       long start = pendingStarts[w];
       accumulate(start, p, offset + w * window, false, pendingFlipped[w]);
       if (w + 1 >= n || !pendingFlipped[w + 1]) {
-        // decided: every sample that the next window (ending at nextEnd) will not reach
-        long nextEnd = startAfter(start) + window - 1;
+        // decided: every sample that the next window to run (ending at nextEnd) will not reach;
+        // windows between this one and it were not run (cutWindow)
+        long next = w + 1 < pendingCount ? pendingStarts[w + 1] : nextWindowStart;
+        long nextEnd = next + window - 1;
         finalizeUpTo(Math.min(framesEnd, nextEnd - finalizeLag), sink);
       }
     }
@@ -897,9 +1043,9 @@ public final class UNetDetector implements SpikeDetector {
     }
     // the windows as cut; a flipped copy is the same window negated, made again on restore
     int size = channels * window;
-    List<Long> starts = new ArrayList<>(pendingCount);
-    List<Boolean> withFlipped = new ArrayList<>(pendingCount);
-    float[] cut = new float[pendingCount * size];
+    List<Long> starts = new ArrayList<>(pendingCount + 1);
+    List<Boolean> withFlipped = new ArrayList<>(pendingCount + 1);
+    float[] cut = new float[(pendingCount + 1) * size];
     for (int i = 0; i < pendingCount; i++) {
       if (pendingFlipped[i]) {
         withFlipped.set(withFlipped.size() - 1, true);
@@ -907,6 +1053,12 @@ public final class UNetDetector implements SpikeDetector {
       }
       System.arraycopy(pending, i * size, cut, starts.size() * size, size);
       starts.add(pendingStarts[i]);
+      withFlipped.add(false);
+    }
+    if (deferredStart >= 0) {
+      // a kept-back window is stored as pending: run when restored, needed or not (cutWindow)
+      copyWindow(deferredStart, cut, starts.size() * size);
+      starts.add(deferredStart);
       withFlipped.add(false);
     }
     return STATE.encode(
@@ -1032,6 +1184,7 @@ public final class UNetDetector implements SpikeDetector {
       }
     }
     picker.restore(s.getPicker());
+    deferredStart = -1;
     int cut = s.getPendingStarts().size();
     int size = channels * window;
     StateArrays.requireLength(s.getPending().size(), cut * size, "unet pending windows");

@@ -134,4 +134,89 @@ class UNetShippedModelTest {
       assertTrue(s.stream().allMatch(x -> x.score() > t), m + ": a spike below the threshold");
     }
   }
+
+  /**
+   * At the fixed rule the detector does not run the network on windows whose decisions could not
+   * change (no sample they reach can pass the height floor): the spikes, scores included, are the
+   * ones with every window run, fed whole, in chunks, batched the stream's way and restored after
+   * every chunk, across gaps, at the default and the capacity profile's stride and lookahead.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "stride {0} ms, lookahead {1} ms")
+  @org.junit.jupiter.params.provider.CsvSource({"10, 20", "25, 30", "10, 100", "5, 15"})
+  void windowsThatCannotChangeADecisionAreNotRunAndTheSpikesAreTheSame(
+      double strideMs, double lookaheadMs) {
+    Recording r =
+        NeuronSimulator.simulate("t", TraceParams.of(Family.SUBTHRESHOLD, 6, 1, 30, 1000), 405);
+    float[] x = r.voltage().clone();
+    java.util.Arrays.fill(x, 7_000, 7_040, Float.NaN); // imputed
+    java.util.Arrays.fill(x, 15_000, 15_700, Float.NaN); // a gap: a new segment
+    UNetOptions u = UNetOptions.defaults();
+    DetectorOptions o =
+        DetectorOptions.defaults()
+            .withOperatingPoint(OperatingPoint.FIXED)
+            .withUnet(
+                new UNetOptions(
+                    u.modelPath(),
+                    "cpu",
+                    strideMs,
+                    lookaheadMs,
+                    10,
+                    UNetOptions.MODEL_THRESHOLD,
+                    2,
+                    64,
+                    UNetOptions.DEFAULT_MIN_HEIGHT_SD,
+                    UNetOptions.DEFAULT_MIN_EVIDENCE_SD,
+                    UNetOptions.DEFAULT_OSCILLATION_TROUGH_RATIO));
+    UNetDetector every = new UNetDetector(o, model());
+    every.skipIdleWindows = false;
+    List<Spike> expected = OfflineDetection.run(every, x);
+    assertEquals(0, every.windowsSkipped());
+    assertTrue(expected.size() > 50, expected.size() + " spikes");
+
+    UNetDetector whole = new UNetDetector(o, model());
+    assertEquals(expected, OfflineDetection.run(whole, x), "whole");
+    assertEquals(every.windowsCut(), whole.windowsCut());
+    assertTrue(
+        whole.windowsSkipped() * 2 > whole.windowsCut(),
+        whole.windowsSkipped() + " of " + whole.windowsCut() + " windows not run");
+    assertEquals(expected, OfflineDetection.run(new UNetDetector(o, model()), x, 1), "chunks of 1");
+    assertEquals(
+        expected, OfflineDetection.run(new UNetDetector(o, model()), x, 37), "chunks of 37");
+    assertEquals(expected, restoredAfterEveryChunk(o, x), "restored");
+  }
+
+  @Test
+  void atAnOperatingPointEveryWindowIsRun() {
+    Recording r = trace(5, 1, 405);
+    UNetDetector d = new UNetDetector(DetectorOptions.defaults(), model());
+    OfflineDetection.run(d, r.voltage());
+    assertTrue(d.windowsCut() > 2_000, d.windowsCut() + " windows");
+    assertEquals(0, d.windowsSkipped());
+  }
+
+  /** 10-sample chunks cut, their windows run in one batch, the detector restored after each. */
+  static List<Spike> restoredAfterEveryChunk(DetectorOptions o, float[] x) {
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, p) -> got.add(new Spike(s, p));
+    int size = model().channels() * 100;
+    UNetDetector d = new UNetDetector(o, model());
+    for (int off = 0; off < x.length; off += 10) {
+      d.cut(x, off, Math.min(10, x.length - off), sink);
+      int n = d.pendingWindows();
+      float[] in = new float[Math.max(1, n) * size];
+      float[] out = new float[Math.max(1, n) * 100];
+      for (int i = 0; i < n; i++) {
+        d.copyPending(i, in, i * size);
+      }
+      if (n > 0) {
+        model().predict(in, n, out);
+        d.applyPending(out, 0, sink);
+      }
+      UNetDetector fresh = new UNetDetector(o, model());
+      fresh.restore(d.snapshot());
+      d = fresh;
+    }
+    d.flush(sink);
+    return got;
+  }
 }
