@@ -626,4 +626,64 @@ class UNetDetectorTest {
             () -> UNetOptions.defaults().withOscillationTroughRatio(-0.1));
     assertTrue(e.getMessage().contains("oscillation_trough_ratio"), e.getMessage());
   }
+
+  /**
+   * A window kept back because only its last samples could still pass the height floor (their
+   * evidence comes later) must still count for them when the recording ends or a gap starts there:
+   * a spike that passes by its whitened evidence alone (on a wave, as above), in the last few
+   * samples before the end or a gap, at every phase of the stride, is the one every window run
+   * gives.
+   */
+  @Test
+  void aWindowKeptBackForItsLastSamplesCountsWhenTheEndOrAGapComes() {
+    // graded in the normalized value and in the position in the window, so that every window's
+    // share of a sample's average shows
+    WindowModel graded =
+        FakeModels.of((t, z) -> (float) (Math.min(1, Math.max(0, z / 6)) * (0.6 + t / 250.0)));
+    DetectorOptions o =
+        DetectorOptions.defaults()
+            .withOperatingPoint(OperatingPoint.FIXED)
+            .withUnet(UNetOptions.defaults().withLookaheadMs(20).withOscillationTroughRatio(0));
+    java.util.Random r = new java.util.Random(12);
+    float[] base = new float[4_000];
+    for (int i = 0; i < base.length; i++) {
+      base[i] = (float) (500 + r.nextGaussian() + 6 * Math.sin(2 * Math.PI * 20 * i / 1000.0));
+    }
+    int checked = 0;
+    for (int p = 3_000; p < 3_010; p++) { // every phase of the 10-sample stride
+      float[] x = base.clone();
+      x[p - 1] += 3.5f; // 7 sigma on the wave: below the height floor, above the evidence's
+      x[p] += 7f;
+      x[p + 1] += 4.2f;
+      for (int k = 1; k <= 8; k++) { // the recording ends, or a gap starts, k samples after it
+        int cut = p + k;
+        for (boolean gap : new boolean[] {false, true}) {
+          UNetDetector every = new UNetDetector(o, graded);
+          every.skipIdleWindows = false;
+          List<Spike> expected = endOrGap(every, x, cut, gap);
+          UNetDetector skipping = new UNetDetector(o, graded);
+          List<Spike> got = endOrGap(skipping, x, cut, gap);
+          assertEquals(
+              expected, got, "spike at " + p + ", " + (gap ? "gap" : "end") + " at " + cut);
+          assertTrue(skipping.windowsSkipped() > 0);
+          int at = p;
+          checked += expected.stream().anyMatch(sp -> Math.abs(sp.sample() - at) <= 2) ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(checked >= 80, checked + " of 160 cases with the spike found");
+  }
+
+  /** x up to {@code cut}, then either the end, or a 2 s gap and x again from the start. */
+  static List<Spike> endOrGap(UNetDetector d, float[] x, int cut, boolean gap) {
+    List<Spike> got = new ArrayList<>();
+    SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
+    d.push(x, 0, cut, sink);
+    if (gap) {
+      d.pushGap(2_000, sink);
+      d.push(x, 0, 500, sink);
+    }
+    d.flush(sink);
+    return got;
+  }
 }
