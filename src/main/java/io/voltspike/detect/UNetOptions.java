@@ -139,6 +139,21 @@ public record UNetOptions(
     }
   }
 
+  public UNetOptions withStrideMs(double ms) {
+    return new UNetOptions(
+        modelPath,
+        provider,
+        ms,
+        lookaheadMs,
+        edgeMs,
+        probabilityThreshold,
+        shadowMs,
+        batchSize,
+        minHeightSd,
+        minEvidenceSd,
+        oscillationTroughRatio);
+  }
+
   public UNetOptions withLookaheadMs(double ms) {
     return new UNetOptions(
         modelPath,

@@ -594,19 +594,7 @@ class UNetDetectorTest {
     float[] x = spikesAndGammaBursts(20_000, 32, truth);
     WindowModel m = FakeModels.of((i, z) -> z > 1 ? 1f : 0f);
     DetectorOptions fixed = at(OperatingPoint.FIXED);
-    UNetOptions u =
-        new UNetOptions(
-            fixed.unet().modelPath(),
-            "cpu",
-            strideMs,
-            lookaheadMs,
-            10,
-            UNetOptions.MODEL_THRESHOLD,
-            2,
-            64,
-            UNetOptions.DEFAULT_MIN_HEIGHT_SD,
-            UNetOptions.DEFAULT_MIN_EVIDENCE_SD,
-            UNetOptions.DEFAULT_OSCILLATION_TROUGH_RATIO);
+    UNetOptions u = UNetOptions.defaults().withStrideMs(strideMs).withLookaheadMs(lookaheadMs);
     DetectorOptions o = fixed.withUnet(u);
     List<Spike> whole = OfflineDetection.run(new UNetDetector(o, m), x);
     List<Spike> unvetoed =

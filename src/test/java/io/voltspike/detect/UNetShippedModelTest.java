@@ -150,23 +150,10 @@ class UNetShippedModelTest {
         NeuronSimulator.simulate("t", TraceParams.of(Family.SUBTHRESHOLD, 6, 1, 30, 1000), 405);
     float[] x = r.voltage().clone();
     java.util.Arrays.fill(x, 7_000, 7_040, Float.NaN); // imputed
-    UNetOptions u = UNetOptions.defaults();
     DetectorOptions o =
         DetectorOptions.defaults()
             .withOperatingPoint(OperatingPoint.FIXED)
-            .withUnet(
-                new UNetOptions(
-                    u.modelPath(),
-                    "cpu",
-                    strideMs,
-                    lookaheadMs,
-                    10,
-                    UNetOptions.MODEL_THRESHOLD,
-                    2,
-                    64,
-                    UNetOptions.DEFAULT_MIN_HEIGHT_SD,
-                    UNetOptions.DEFAULT_MIN_EVIDENCE_SD,
-                    UNetOptions.DEFAULT_OSCILLATION_TROUGH_RATIO));
+            .withUnet(UNetOptions.defaults().withStrideMs(strideMs).withLookaheadMs(lookaheadMs));
     UNetDetector every = new UNetDetector(o, model());
     every.skipIdleWindows = false;
     List<Spike> expected = withGap(every, x, x.length);
