@@ -244,11 +244,12 @@ public final class BenchCommand implements Callable<Integer> {
   static String describe(CapacityBench.Step s) {
     return String.format(
         Locale.ROOT,
-        "%4d neurons: %s; lag %d chunks (max in last third %d); %.0f samples/s, %.0f windows/s through the network; latency p50 %.1f"
-            + " ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (last two thirds of the hold: p50"
-            + " %.1f ms, p99 %.1f ms, p99.9 %.1f ms; until the detector forwards the spike: p50"
-            + " %.1f ms, p99 %.1f ms); CPU %.2f cores (last two thirds %.2f; the rig's own"
-            + " process %.2f); heap max %.0f MiB; %d spikes, %d bad records",
+        "%4d neurons: %s; lag %d chunks (max in last third %d); %.0f samples/s, %.0f windows/s"
+            + " through the network; latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms"
+            + " (last two thirds of the hold: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms; until the"
+            + " detector forwards the spike: p50 %.1f ms, p99 %.1f ms); CPU %.2f cores (last two"
+            + " thirds %.2f; the rig's own process %.2f); heap max %.0f MiB; %d spikes, %d bad"
+            + " records",
         s.neurons(),
         s.sustained() ? "sustained" : "NOT sustained",
         s.lagEndChunks(),

@@ -586,9 +586,11 @@ public final class UNetDetector implements SpikeDetector {
   private int floorStatus(long from, long to) {
     boolean evidenceFloor = evidenceOn && minEvidenceSd > 0;
     long heightKnown = framesEnd - 1;
-    long evidenceKnown = evidenceOn ? heightKnown - evidence.delayFrames() : heightKnown;
     int heightAhead = Math.min(1, guaranteedAhead);
-    int evidenceAhead = Math.min(1, guaranteedAhead - (evidenceOn ? evidence.delayFrames() : 0));
+    // the evidence of a sample is known delayFrames after it (read only with the exception on)
+    int delay = evidenceFloor ? evidence.delayFrames() : 0;
+    long evidenceKnown = heightKnown - delay;
+    int evidenceAhead = Math.min(1, guaranteedAhead - delay);
     int status = FLOOR_FAILS;
     for (long u = from; u <= to; u++) {
       long lo = Math.max(segmentStart, u - 1);
@@ -1043,9 +1045,10 @@ public final class UNetDetector implements SpikeDetector {
     }
     // the windows as cut; a flipped copy is the same window negated, made again on restore
     int size = channels * window;
-    List<Long> starts = new ArrayList<>(pendingCount + 1);
-    List<Boolean> withFlipped = new ArrayList<>(pendingCount + 1);
-    float[] cut = new float[(pendingCount + 1) * size];
+    int held = deferredStart >= 0 ? 1 : 0;
+    List<Long> starts = new ArrayList<>(pendingCount + held);
+    List<Boolean> withFlipped = new ArrayList<>(pendingCount + held);
+    float[] cut = new float[(pendingCount + held) * size];
     for (int i = 0; i < pendingCount; i++) {
       if (pendingFlipped[i]) {
         withFlipped.set(withFlipped.size() - 1, true);

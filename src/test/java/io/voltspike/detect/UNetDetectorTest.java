@@ -276,19 +276,37 @@ class UNetDetectorTest {
    * detector snapshotted into a fresh one every {@code restoreEvery} samples.
    */
   static List<Spike> streamWay(DetectorOptions o, WindowModel m, float[] trace, int restoreEvery) {
+    return streamWay(o, m, trace, restoreEvery, trace.length, trace.length);
+  }
+
+  /**
+   * The same, with samples {@code gapFrom} to {@code gapTo} not sent: the detector is told of the
+   * gap with {@code pushGap}, as the stream does when a chunk's first sample jumps ahead.
+   */
+  static List<Spike> streamWay(
+      DetectorOptions o, WindowModel m, float[] trace, int restoreEvery, int gapFrom, int gapTo) {
     List<Spike> got = new ArrayList<>();
     SpikeSink sink = (s, v) -> got.add(new Spike(s, v));
     UNetDetector d = new UNetDetector(o, m);
-    float[] in = new float[128 * 500];
-    float[] out = new float[128 * 100];
+    int size = m.channels() * m.windowSamples();
+    float[] in = new float[128 * size];
+    float[] out = new float[128 * m.windowSamples()];
     for (int off = 0; off < trace.length; off += 10) {
+      if (off >= gapFrom && off < gapTo) {
+        if (off == gapFrom) {
+          d.pushGap(gapTo - gapFrom, sink);
+        }
+        continue;
+      }
       d.cut(trace, off, Math.min(10, trace.length - off), sink);
       int n = d.pendingWindows();
-      for (int i = 0; i < n; i++) {
-        d.copyPending(i, in, i * 500);
+      if (n > 0) { // (ONNX Runtime refuses an empty batch)
+        for (int i = 0; i < n; i++) {
+          d.copyPending(i, in, i * size);
+        }
+        m.predict(in, n, out);
+        d.applyPending(out, 0, sink);
       }
-      m.predict(in, n, out);
-      d.applyPending(out, 0, sink);
       if (off % restoreEvery == 0) {
         UNetDetector fresh = new UNetDetector(o, m);
         fresh.restore(d.snapshot());

@@ -168,7 +168,8 @@ class UNetShippedModelTest {
         whole.windowsSkipped() + " of " + whole.windowsCut() + " windows not run");
     assertEquals(expected, withGap(new UNetDetector(o, model()), x, 1), "chunks of 1");
     assertEquals(expected, withGap(new UNetDetector(o, model()), x, 37), "chunks of 37");
-    assertEquals(expected, restoredAfterEveryChunk(o, x), "restored");
+    assertEquals(
+        expected, UNetDetectorTest.streamWay(o, model(), x, 10, GAP_FROM, GAP_TO), "restored");
   }
 
   @Test
@@ -198,41 +199,6 @@ class UNetShippedModelTest {
       int end = Math.min(x.length, off < GAP_FROM ? Math.min(GAP_FROM, off + chunk) : off + chunk);
       d.push(x, off, end - off, sink);
       off = end;
-    }
-    d.flush(sink);
-    return got;
-  }
-
-  /**
-   * 10-sample chunks cut, their windows run in one batch, the detector restored after each; the gap
-   * as in {@link #withGap}.
-   */
-  static List<Spike> restoredAfterEveryChunk(DetectorOptions o, float[] x) {
-    List<Spike> got = new ArrayList<>();
-    SpikeSink sink = (s, p) -> got.add(new Spike(s, p));
-    int size = model().channels() * 100;
-    UNetDetector d = new UNetDetector(o, model());
-    for (int off = 0; off < x.length; off += 10) {
-      if (off >= GAP_FROM && off < GAP_TO) {
-        if (off == GAP_FROM) {
-          d.pushGap(GAP_TO - GAP_FROM, sink);
-        }
-        continue;
-      }
-      d.cut(x, off, Math.min(10, x.length - off), sink);
-      int n = d.pendingWindows();
-      float[] in = new float[Math.max(1, n) * size];
-      float[] out = new float[Math.max(1, n) * 100];
-      for (int i = 0; i < n; i++) {
-        d.copyPending(i, in, i * size);
-      }
-      if (n > 0) {
-        model().predict(in, n, out);
-        d.applyPending(out, 0, sink);
-      }
-      UNetDetector fresh = new UNetDetector(o, model());
-      fresh.restore(d.snapshot());
-      d = fresh;
     }
     d.flush(sink);
     return got;
