@@ -1,9 +1,13 @@
 package io.voltspike.cli;
 
+import io.voltspike.detect.DetectorOptions;
 import io.voltspike.detect.Detectors;
+import io.voltspike.detect.OperatingPoint;
 import io.voltspike.eval.EvaluationReport;
 import io.voltspike.eval.Evaluator;
 import io.voltspike.eval.HtmlReport;
+import io.voltspike.eval.SweepReport;
+import io.voltspike.eval.ThresholdSweep;
 import io.voltspike.eval.TraceResult;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
@@ -74,8 +78,28 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--per-file", description = "List every file in the table.")
   boolean perFile;
 
+  @Option(
+      names = "--threshold-sweep",
+      description =
+          "unet: score every probability threshold from 0.05 to 0.975 (step 0.025) from one run"
+              + " of the rule alone (operating point fixed; the height floor and the oscillation"
+              + " veto as set) and print F1 and false positives per second at each, and the best"
+              + " F1 within --fp-budget-per-s.")
+  boolean thresholdSweep;
+
+  @Option(
+      names = "--fp-budget-per-s",
+      defaultValue = "0.2",
+      description =
+          "With --threshold-sweep: the false positives per second per neuron the best F1 may"
+              + " cost. Default: ${DEFAULT-VALUE}.")
+  double fpBudgetPerS;
+
   @Override
   public Integer call() throws Exception {
+    if (thresholdSweep) {
+      checkSweepOptions();
+    }
     Detectors registry = ShutdownSequence.detectors();
     for (String d : detectors) {
       registry.create(d, detectorOptions.options()); // fail fast on a bad name or model
@@ -100,6 +124,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             r.name() + ": has no ground-truth spikes (CSV spike column, poster NPY, NWB units)");
       }
+    }
+    if (thresholdSweep) {
+      return sweep(ev, recs);
     }
     Map<String, List<TraceResult>> byDetector = new LinkedHashMap<>();
     try (Progress bar = Progress.start("evaluate", (long) recs.size() * detectors.size())) {
@@ -131,6 +158,66 @@ public final class EvaluateCommand implements Callable<Integer> {
       recs.forEach(r -> byName.put(r.name(), r));
       HtmlReport.write(report, er, byName);
       w.println("report: " + report.resolve("index.html"));
+    }
+    w.flush();
+    return 0;
+  }
+
+  /** The options a threshold sweep cannot honour, refused before any work. */
+  private void checkSweepOptions() {
+    var parsed = spec.commandLine().getParseResult();
+    if (!detectors.equals(List.of("unet"))) {
+      throw new IllegalArgumentException(
+          "--threshold-sweep scores the unet's probability thresholds; --detector "
+              + String.join(",", detectors)
+              + " is not just unet");
+    }
+    if (parsed.hasMatchedOption("--probability-threshold")) {
+      throw new IllegalArgumentException(
+          "--threshold-sweep scores every probability threshold; drop --probability-threshold");
+    }
+    if (parsed.hasMatchedOption("--operating-point")
+        && OperatingPoint.parse(detectorOptions.operatingPoint) != OperatingPoint.FIXED) {
+      throw new IllegalArgumentException(
+          "--threshold-sweep runs the rule alone (a named operating point sets each neuron's"
+              + " threshold itself); use --operating-point fixed or leave it out");
+    }
+    if (report != null || perFile) {
+      throw new IllegalArgumentException(
+          "--threshold-sweep prints its own table; drop --report and --per-file");
+    }
+    if (!(fpBudgetPerS >= 0)) {
+      throw new IllegalArgumentException("--fp-budget-per-s must be >= 0, was " + fpBudgetPerS);
+    }
+  }
+
+  /** One run at the lowest threshold, every threshold scored from it ({@link ThresholdSweep}). */
+  private int sweep(Evaluator ev, List<Recording> recs) throws java.io.IOException {
+    DetectorOptions base = detectorOptions.options();
+    DetectorOptions o =
+        base.withOperatingPoint(OperatingPoint.FIXED)
+            .withUnet(base.unet().withProbabilityThreshold(ThresholdSweep.THRESHOLDS[0]));
+    List<ThresholdSweep.Trace> traces;
+    try (Progress bar = Progress.start("evaluate", recs.size())) {
+      traces =
+          recs.parallelStream()
+              .map(
+                  r -> {
+                    TraceResult t = ev.evaluate("unet", o, detectorOptions.explicitPeakSign(), r);
+                    bar.step();
+                    return ev.sweepTrace(r, t);
+                  })
+              .toList();
+    }
+    SweepReport sr =
+        new SweepReport(
+            ev.toleranceMs(),
+            fpBudgetPerS,
+            ThresholdSweep.sweep(traces, ThresholdSweep.THRESHOLDS));
+    PrintWriter w = spec.commandLine().getOut();
+    w.print(sr.table());
+    if (json != null) {
+      sr.writeJson(json);
     }
     w.flush();
     return 0;

@@ -29,7 +29,8 @@ public final class EvaluationReport {
     return toleranceMs;
   }
 
-  static String fmt(double v) {
+  /** A score to three decimals, "n/a" for NaN: as every table prints it. */
+  public static String fmt(double v) {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 

@@ -76,7 +76,7 @@ public final class Evaluator {
       throw new IllegalArgumentException(r.name() + ": has no ground-truth spikes to compare with");
     }
     List<Spike> spikes = detect(detectors, detector, options, explicitSign, r);
-    long from = Math.min(r.length(), Math.round(scoreFromMs * r.sampleRateHz() / 1000.0));
+    long from = scoreFrom(r);
     List<Spike> scored = spikes.stream().filter(s -> s.sample() >= from).toList();
     int[] truth = java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();
     Matcher.Result m =
@@ -101,6 +101,26 @@ public final class Evaluator {
     String family = r.meta("family").orElse("unknown");
     int low = Plausibility.low(java.util.Arrays.copyOf(heights, detected.length));
     return new TraceResult(r.name(), detector, snr, family, c, scored, low, bursts);
+  }
+
+  /**
+   * A trace for {@link ThresholdSweep}: the result's spikes (already those from {@code
+   * score_from_ms} on) and the true spikes from there, as {@link #evaluate} scored them.
+   */
+  public ThresholdSweep.Trace sweepTrace(Recording r, TraceResult t) {
+    long from = scoreFrom(r);
+    int[] truth = java.util.Arrays.stream(r.truth()).filter(x -> x >= from).toArray();
+    return new ThresholdSweep.Trace(
+        truth,
+        t.spikes(),
+        toleranceSamples(r.sampleRateHz()),
+        r.length() - from,
+        (r.length() - from) / r.sampleRateHz());
+  }
+
+  /** The first scored sample of a recording ({@code score_from_ms}). */
+  private long scoreFrom(Recording r) {
+    return Math.min(r.length(), Math.round(scoreFromMs * r.sampleRateHz() / 1000.0));
   }
 
   /** Sums counts by a grouping key, in key order. */

@@ -19,7 +19,7 @@ import io.voltspike.detect.UNetDetector;
 import io.voltspike.detect.UNetOptions;
 import io.voltspike.detect.WhitenedEvidence;
 import io.voltspike.eval.Counts;
-import io.voltspike.eval.Matcher;
+import io.voltspike.eval.ThresholdSweep;
 import io.voltspike.io.ReadOptions;
 import io.voltspike.io.Recording;
 import io.voltspike.io.Recordings;
@@ -492,18 +492,12 @@ public final class UNetTrainer {
   /** The validation result of one epoch: the chosen threshold and the counts there. */
   record Validation(double threshold, Counts counts) {}
 
-  /** Candidate operating thresholds: 0.05, 0.075, ..., 0.975. */
-  static final double[] THRESHOLDS =
-      java.util.stream.IntStream.rangeClosed(2, 39).mapToDouble(i -> i * 0.025).toArray();
-
   /**
    * Runs the real detector (full context, default height floor, so the threshold chosen is the one
    * the detector will run at; the oscillation veto off, as it is applied after the threshold) on
    * the validation traces once at the lowest threshold, then scores every candidate threshold (+-2
    * samples) and picks the one with the best F1 among those within the false-positive budget (the
-   * highest threshold when none is). One run suffices: a spike is a local maximum of the averaged
-   * probability above the threshold, so raising the threshold only drops spikes whose probability
-   * is below it.
+   * highest threshold when none is). One run suffices ({@link ThresholdSweep}).
    */
   Validation validate(List<Recording> val, io.voltspike.model.WindowModel wm) {
     // fixed: the threshold sweep filters one run's spikes, which only a fixed rule allows
@@ -513,7 +507,7 @@ public final class UNetTrainer {
             .withUnet(
                 UNetOptions.defaults()
                     .withLookaheadMs(Double.POSITIVE_INFINITY)
-                    .withProbabilityThreshold(THRESHOLDS[0])
+                    .withProbabilityThreshold(ThresholdSweep.THRESHOLDS[0])
                     // the threshold is the network's; the veto only removes what passes it
                     .withOscillationTroughRatio(0));
     List<List<Spike>> found = new ArrayList<>();
@@ -525,24 +519,15 @@ public final class UNetTrainer {
   }
 
   static Validation choose(List<Recording> val, List<List<Spike>> found, double fpBudgetPerS) {
-    Validation best = null;
-    Validation fallback = null;
-    for (double t : THRESHOLDS) {
-      Counts total = Counts.ZERO;
-      for (int i = 0; i < val.size(); i++) {
-        Recording r = val.get(i);
-        long[] s =
-            found.get(i).stream().filter(x -> x.score() > t).mapToLong(Spike::sample).toArray();
-        total = total.plus(Matcher.counts(r.truth(), s, 2, r.length(), r.durationS()));
-      }
-      Validation v = new Validation(t, total);
-      fallback = v;
-      if (total.fpPerSecond() <= fpBudgetPerS
-          && (best == null || total.f1() > best.counts().f1())) {
-        best = v;
-      }
+    List<ThresholdSweep.Trace> traces = new ArrayList<>();
+    for (int i = 0; i < val.size(); i++) {
+      Recording r = val.get(i);
+      traces.add(new ThresholdSweep.Trace(r.truth(), found.get(i), 2, r.length(), r.durationS()));
     }
-    return best != null ? best : fallback;
+    List<ThresholdSweep.Point> points = ThresholdSweep.sweep(traces, ThresholdSweep.THRESHOLDS);
+    ThresholdSweep.Point p =
+        ThresholdSweep.bestWithin(points, fpBudgetPerS).orElse(points.get(points.size() - 1));
+    return new Validation(p.threshold(), p.counts());
   }
 
   private static float[] slice(float[] a, int n) {

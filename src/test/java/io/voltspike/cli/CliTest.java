@@ -191,6 +191,81 @@ class CliTest {
     assertTrue(tp0 < tp2, "exact-sample matching finds fewer matches: " + tp0 + " vs " + tp2);
   }
 
+  @Test
+  void aThresholdSweepGivesWhatARunAtEachThresholdGives() throws IOException {
+    Path sim = dir.resolve("sim");
+    Run s =
+        run(
+            "simulate",
+            "--out",
+            sim.toString(),
+            "--preset",
+            "bench",
+            "--neurons",
+            "4",
+            "--duration-s",
+            "15");
+    assertEquals(0, s.code(), s.err());
+    Path sweep = dir.resolve("sweep.json");
+    Run r =
+        run("evaluate", "--input", sim.toString(), "--threshold-sweep", "--json", sweep.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("best F1 within 0.20 false positives per second"), r.out());
+    JsonNode rows = new ObjectMapper().readTree(sweep.toFile()).get("thresholds");
+    assertEquals(38, rows.size());
+    // the real detector run at a threshold finds exactly the sweep's spikes there
+    for (int i : new int[] {4, 19, 30}) {
+      JsonNode row = rows.get(i);
+      String t = row.get("threshold").asText();
+      Path one = dir.resolve("at" + i + ".json");
+      Run d =
+          run(
+              "evaluate",
+              "--input",
+              sim.toString(),
+              "--detector",
+              "unet",
+              "--operating-point",
+              "fixed",
+              "--probability-threshold",
+              t,
+              "--json",
+              one.toString());
+      assertEquals(0, d.code(), d.err());
+      JsonNode overall =
+          new ObjectMapper().readTree(one.toFile()).path("detectors").path("unet").path("overall");
+      for (String k : new String[] {"tp", "fp", "fn"}) {
+        assertEquals(overall.get(k).asLong(), row.get(k).asLong(), k + " at threshold " + t);
+      }
+    }
+    assertTrue(
+        rows.get(4).get("tp").asLong() > rows.get(30).get("tp").asLong(),
+        "a lower threshold finds more: " + rows);
+  }
+
+  @Test
+  void aThresholdSweepRefusesWhatItCannotHonour() {
+    String in = dir.toString();
+    String[][] bad = {
+      {"--detector", "volpy"},
+      {"--operating-point", "balanced"},
+      {"--probability-threshold", "0.4"},
+      {"--per-file"}
+    };
+    String[] expected = {
+      "is not just unet", "rule alone", "drop --probability-threshold", "own table"
+    };
+    for (int i = 0; i < bad.length; i++) {
+      List<String> args =
+          new java.util.ArrayList<>(List.of("evaluate", "--input", in, "--threshold-sweep"));
+      args.addAll(List.of(bad[i]));
+      Run r = run(args.toArray(String[]::new));
+      assertEquals(ErrorHandler.EXIT_INPUT, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertTrue(r.err().contains(expected[i]), r.err());
+    }
+  }
+
   static long tp(Path json) throws IOException {
     return new ObjectMapper()
         .readTree(json.toFile())

@@ -69,7 +69,9 @@ class EnsembleBuilderTest {
 
     // the recorded threshold is what the trainer's own validation picks for this graph
     double threshold = Double.parseDouble(meta.get(ModelMetadata.PROBABILITY_THRESHOLD));
-    assertTrue(Arrays.stream(UNetTrainer.THRESHOLDS).anyMatch(t -> Math.abs(t - threshold) < 1e-9));
+    assertTrue(
+        Arrays.stream(io.voltspike.eval.ThresholdSweep.THRESHOLDS)
+            .anyMatch(t -> Math.abs(t - threshold) < 1e-9));
     // a less confident second member: the mean needs a lower bar than the first member's own
     assertTrue(
         threshold < Double.parseDouble(first.get(ModelMetadata.PROBABILITY_THRESHOLD)),
