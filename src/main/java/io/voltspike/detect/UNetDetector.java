@@ -1,5 +1,6 @@
 package io.voltspike.detect;
 
+import io.voltspike.avro.state.CalibrationState;
 import io.voltspike.avro.state.UNetState;
 import io.voltspike.io.StateArrays;
 import io.voltspike.io.StateCodec;
@@ -200,6 +201,18 @@ public final class UNetDetector implements SpikeDetector {
    * are known (-1: none): see {@link #cutWindow}. Not stored: a snapshot writes it as pending.
    */
   private long deferredStart = -1;
+
+  /**
+   * Whether the kept-back window goes to the model sign-flipped too, as decided when it was cut.
+   */
+  private boolean deferredFlipped;
+
+  /**
+   * The first sample not to decide while the kept-back window may still run (no limit: {@link
+   * Long#MAX_VALUE}): at an operating point a window can be kept back for samples it decides first,
+   * which then wait for it.
+   */
+  private long finalizeHold = Long.MAX_VALUE;
 
   /** While the extractor flushes: windows cut then count at every undecided sample. */
   private boolean flushing;
@@ -521,35 +534,53 @@ public final class UNetDetector implements SpikeDetector {
    * its sample); if those are all that could still pass, the window waits for the next one's cut,
    * which the same samples wait for anyway, and then goes to the model just before it (so sums add
    * up in the same order) or not at all. Every decision is therefore exactly the one with every
-   * window run (tested), and on most neurons most windows are not run. With an operating point's
-   * calibration, which counts candidates below the floor too, every window is run.
+   * window run (tested), and on most neurons most windows are not run.
+   *
+   * <p>At an operating point the calibration also reads, for each flipped candidate it could count,
+   * whether the real probability proposed a spike within {@code exclusion} samples of it, floor or
+   * not. A flipped candidate needs the flipped floor (sign-flipped height or evidence) to pass, so
+   * a window is also run where a sample within {@code exclusion} of those it reaches could pass
+   * that; whether its flipped copy is sent is decided when it is cut, as when every window runs.
    */
   private void cutWindow(long start) {
     windowsCut++;
     if (deferredStart >= 0) {
       long d = deferredStart;
       deferredStart = -1;
-      if (floorStatus(influencedFrom(d), d + window - 1) == FLOOR_FAILS) {
+      finalizeHold = Long.MAX_VALUE;
+      if (skipStatus(influencedFrom(d), d + window - 1) == FLOOR_FAILS) {
         windowsSkipped++;
       } else {
-        addPending(d, false);
+        addPending(d, false, deferredFlipped);
       }
     }
-    if (!skipIdleWindows || calibrationOn || minHeightSd <= 0 || flushing) {
-      addPending(start, false);
+    boolean flip = calibrationOn && flippedMayPass(start);
+    if (!skipIdleWindows || minHeightSd <= 0 || flushing) {
+      addPending(start, false, flip);
       return;
     }
     long end = start + window - 1;
     // samples below this are decided before the next window is in
     long decidedFirst = startAfter(start) + window - 1 - finalizeLag;
-    int first = floorStatus(influencedFrom(start), Math.min(end, decidedFirst - 1));
-    int last = floorStatus(Math.max(influencedFrom(start), decidedFirst), end);
-    if (first != FLOOR_FAILS || last == FLOOR_MAY_PASS) {
-      addPending(start, false);
+    long from = influencedFrom(start);
+    int first = floorStatus(from, Math.min(end, decidedFirst - 1), 1);
+    // at an operating point: whether the calibration could read those samples' candidate flags
+    int firstFlipped =
+        calibrationOn && first == FLOOR_FAILS
+            ? flippedStatus(from, Math.min(end, decidedFirst - 1))
+            : FLOOR_FAILS;
+    int last = skipStatus(Math.max(from, decidedFirst), end);
+    if (first != FLOOR_FAILS || firstFlipped == FLOOR_MAY_PASS || last == FLOOR_MAY_PASS) {
+      addPending(start, false, flip);
       return;
     }
-    if (last == FLOOR_UNKNOWN) {
+    if (last == FLOOR_UNKNOWN || firstFlipped == FLOOR_UNKNOWN) {
       deferredStart = start;
+      deferredFlipped = flip;
+      if (firstFlipped == FLOOR_UNKNOWN) {
+        // those of its first samples whose flags a not yet judged flipped floor could read wait
+        finalizeHold = Math.max(from, firstUnjudged() - exclusion);
+      }
     } else {
       windowsSkipped++;
     }
@@ -560,8 +591,9 @@ public final class UNetDetector implements SpikeDetector {
 
   /** Adds a kept-back window to the pending ones, needed or not (a gap or the end comes). */
   private void undefer() {
+    finalizeHold = Long.MAX_VALUE;
     if (deferredStart >= 0) {
-      addPending(deferredStart, false);
+      addPending(deferredStart, false, deferredFlipped);
       deferredStart = -1;
     }
   }
@@ -573,6 +605,39 @@ public final class UNetDetector implements SpikeDetector {
         Math.max(start, start + window - 1 - windowLookahead));
   }
 
+  /**
+   * Whether a decision about the samples from {@code from} to {@code to} could depend on the
+   * network: the worse of {@link #floorStatus} for them and, with a calibration, of the flipped
+   * floor for every sample within {@code exclusion} of them (the calibration reads their candidate
+   * flags there).
+   */
+  private int skipStatus(long from, long to) {
+    int real = floorStatus(from, to, 1);
+    if (!calibrationOn || real == FLOOR_MAY_PASS) {
+      return real;
+    }
+    return Math.max(real, flippedStatus(from, to));
+  }
+
+  /**
+   * The first sample whose floor {@link #floorStatus} cannot judge yet: one of the values it reads
+   * (the height, or the evidence where the exception applies, up to a sample ahead) is not known.
+   */
+  private long firstUnjudged() {
+    long heightKnown = framesEnd - 1;
+    long first = heightKnown - Math.min(1, guaranteedAhead) + 1;
+    if (evidenceOn && minEvidenceSd > 0) {
+      int delay = evidence.delayFrames();
+      first = Math.min(first, heightKnown - delay - Math.min(1, guaranteedAhead - delay) + 1);
+    }
+    return first;
+  }
+
+  /** {@link #floorStatus} of the flipped floor within {@code exclusion} of the samples given. */
+  private int flippedStatus(long from, long to) {
+    return floorStatus(Math.max(segmentStart, from - exclusion), to + exclusion, -1);
+  }
+
   private static final int FLOOR_FAILS = 0;
   private static final int FLOOR_UNKNOWN = 1;
   private static final int FLOOR_MAY_PASS = 2;
@@ -581,9 +646,11 @@ public final class UNetDetector implements SpikeDetector {
    * Whether any sample from {@code from} to {@code to} may pass the height floor or its evidence
    * exception, as {@link #belowFloor} will read them ({@link #height}, {@link #evidence}: the
    * sample and its neighbours up to the guaranteed look-ahead); {@link #FLOOR_UNKNOWN} where none
-   * can by what is known so far but a value it reads is not known yet. NaN heights may pass.
+   * can by what is known so far but a value it reads is not known yet. NaN heights may pass. With
+   * {@code sign} -1 the same for the sign-flipped height and evidence (the flipped floor: a
+   * superset of what the calibration's reading passes).
    */
-  private int floorStatus(long from, long to) {
+  private int floorStatus(long from, long to, int sign) {
     boolean evidenceFloor = evidenceOn && minEvidenceSd > 0;
     long heightKnown = framesEnd - 1;
     int heightAhead = Math.min(1, guaranteedAhead);
@@ -597,7 +664,7 @@ public final class UNetDetector implements SpikeDetector {
       for (long v = lo; v <= u + heightAhead; v++) {
         if (v > heightKnown) {
           status = FLOOR_UNKNOWN;
-        } else if (!(heightSd[(int) Math.floorMod(v, (long) accCap)] < minHeightSd)) {
+        } else if (!(sign * heightSd[(int) Math.floorMod(v, (long) accCap)] < minHeightSd)) {
           return FLOOR_MAY_PASS;
         }
       }
@@ -605,7 +672,7 @@ public final class UNetDetector implements SpikeDetector {
         for (long v = lo; v <= u + evidenceAhead; v++) {
           if (v > evidenceKnown) {
             status = FLOOR_UNKNOWN;
-          } else if (evidenceSd[(int) Math.floorMod(v, (long) accCap)] >= minEvidenceSd) {
+          } else if (sign * evidenceSd[(int) Math.floorMod(v, (long) accCap)] >= minEvidenceSd) {
             return FLOOR_MAY_PASS;
           }
         }
@@ -621,6 +688,11 @@ public final class UNetDetector implements SpikeDetector {
 
   public long windowsSkipped() {
     return windowsSkipped;
+  }
+
+  /** The operating point's calibration as a snapshot stores it (null at the fixed rule). */
+  CalibrationState calibrationState() {
+    return calibrationOn ? calibration.state() : null;
   }
 
   /** The start of the window after the one starting at {@code start} (see window placement). */
@@ -654,7 +726,7 @@ public final class UNetDetector implements SpikeDetector {
     boolean covered = nextWindowStart > segmentStart && lastCut >= framesEnd - 1;
     if (!covered && framesEnd > segmentStart) {
       long start = Math.max(segmentStart, framesEnd - window);
-      addPending(start, true);
+      addPending(start, true, true);
       ensureProbs(pendingCount);
       model.predict(pending, pendingCount, probs);
       for (int w = 0; w < pendingCount; w++) {
@@ -671,7 +743,8 @@ public final class UNetDetector implements SpikeDetector {
     }
   }
 
-  private void addPending(long start, boolean padded) {
+  /** Queues a window for the model, and its sign-flipped copy when {@code flipped}. */
+  private void addPending(long start, boolean padded, boolean flipped) {
     int need = (pendingCount + 2) * channels * window;
     if (pending.length < need) {
       pending = Arrays.copyOf(pending, Math.max(need, 2 * pending.length));
@@ -683,7 +756,7 @@ public final class UNetDetector implements SpikeDetector {
     copyWindow(start, pending, base);
     pendingFlipped[pendingCount] = false;
     pendingStarts[pendingCount++] = start;
-    if (calibrationOn && (padded || flippedMayPass(start))) {
+    if (calibrationOn && (padded || flipped)) {
       // the same window sign-flipped: what the network says of noise alone
       int size = channels * window;
       for (int i = 0; i < size; i++) {
@@ -798,6 +871,7 @@ public final class UNetDetector implements SpikeDetector {
   }
 
   private void finalizeUpTo(long limit, SpikeSink sink) {
+    limit = Math.min(limit, finalizeHold);
     while (finalizedUpTo < limit) {
       long u = finalizedUpTo++;
       int ai = (int) Math.floorMod(u, (long) accCap);
@@ -1062,7 +1136,7 @@ public final class UNetDetector implements SpikeDetector {
       // a kept-back window is stored as pending: run when restored, needed or not (cutWindow)
       copyWindow(deferredStart, cut, starts.size() * size);
       starts.add(deferredStart);
-      withFlipped.add(false);
+      withFlipped.add(deferredFlipped);
     }
     return STATE.encode(
         UNetState.newBuilder()
@@ -1188,6 +1262,7 @@ public final class UNetDetector implements SpikeDetector {
     }
     picker.restore(s.getPicker());
     deferredStart = -1;
+    finalizeHold = Long.MAX_VALUE;
     int cut = s.getPendingStarts().size();
     int size = channels * window;
     StateArrays.requireLength(s.getPending().size(), cut * size, "unet pending windows");
