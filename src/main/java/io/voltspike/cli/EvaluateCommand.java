@@ -203,9 +203,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           recs.parallelStream()
               .map(
                   r -> {
-                    TraceResult t = ev.evaluate("unet", o, detectorOptions.explicitPeakSign(), r);
+                    ThresholdSweep.Trace t =
+                        ev.sweepTrace("unet", o, detectorOptions.explicitPeakSign(), r);
                     bar.step();
-                    return ev.sweepTrace(r, t);
+                    return t;
                   })
               .toList();
     }

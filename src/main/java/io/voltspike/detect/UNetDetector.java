@@ -554,9 +554,8 @@ public final class UNetDetector implements SpikeDetector {
         addPending(d, false, deferredFlipped);
       }
     }
-    boolean flip = calibrationOn && flippedMayPass(start);
     if (!skipIdleWindows || minHeightSd <= 0 || flushing) {
-      addPending(start, false, flip);
+      addPending(start, false, flippedNeeded(start));
       return;
     }
     long end = start + window - 1;
@@ -571,12 +570,12 @@ public final class UNetDetector implements SpikeDetector {
             : FLOOR_FAILS;
     int last = skipStatus(Math.max(from, decidedFirst), end);
     if (first != FLOOR_FAILS || firstFlipped == FLOOR_MAY_PASS || last == FLOOR_MAY_PASS) {
-      addPending(start, false, flip);
+      addPending(start, false, flippedNeeded(start));
       return;
     }
     if (last == FLOOR_UNKNOWN || firstFlipped == FLOOR_UNKNOWN) {
       deferredStart = start;
-      deferredFlipped = flip;
+      deferredFlipped = flippedNeeded(start); // as at its cut, whenever it runs
       if (firstFlipped == FLOOR_UNKNOWN) {
         // those of its first samples whose flags a not yet judged flipped floor could read wait
         finalizeHold = Math.max(from, firstUnjudged() - exclusion);
@@ -816,6 +815,11 @@ public final class UNetDetector implements SpikeDetector {
       }
     }
     return false;
+  }
+
+  /** Whether a window cut now goes to the model sign-flipped too: only with a calibration. */
+  private boolean flippedNeeded(long start) {
+    return calibrationOn && flippedMayPass(start);
   }
 
   private void ensureProbs(int n) {

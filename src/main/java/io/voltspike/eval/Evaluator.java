@@ -104,15 +104,23 @@ public final class Evaluator {
   }
 
   /**
-   * A trace for {@link ThresholdSweep}: the result's spikes (already those from {@code
-   * score_from_ms} on) and the true spikes from there, as {@link #evaluate} scored them.
+   * One recording detected for {@link ThresholdSweep}: its spikes and true spikes from {@code
+   * score_from_ms} on, scored as {@link #evaluate} scores them.
    */
-  public ThresholdSweep.Trace sweepTrace(Recording r, TraceResult t) {
+  public ThresholdSweep.Trace sweepTrace(
+      String detector, DetectorOptions options, PeakSign explicitSign, Recording r) {
+    if (!r.hasTruth()) {
+      throw new IllegalArgumentException(r.name() + ": has no ground-truth spikes to compare with");
+    }
     long from = scoreFrom(r);
+    List<Spike> spikes =
+        detect(detectors, detector, options, explicitSign, r).stream()
+            .filter(s -> s.sample() >= from)
+            .toList();
     int[] truth = java.util.Arrays.stream(r.truth()).filter(x -> x >= from).toArray();
     return new ThresholdSweep.Trace(
         truth,
-        t.spikes(),
+        spikes,
         toleranceSamples(r.sampleRateHz()),
         r.length() - from,
         (r.length() - from) / r.sampleRateHz());

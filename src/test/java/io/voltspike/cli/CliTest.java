@@ -50,19 +50,7 @@ class CliTest {
 
   @Test
   void ceilingReadsTheManifestAndRefusesAForeignOne() throws IOException {
-    Path sim = dir.resolve("sim");
-    Run s =
-        run(
-            "simulate",
-            "--out",
-            sim.toString(),
-            "--preset",
-            "bench",
-            "--neurons",
-            "100",
-            "--duration-s",
-            "3");
-    assertEquals(0, s.code(), s.err());
+    Path sim = simulateBench(100, 3);
     Path json = dir.resolve("ceiling.json");
     Run c = run("ceiling", "--input", sim.toString(), "--json", json.toString());
     assertEquals(0, c.code(), c.err());
@@ -193,19 +181,7 @@ class CliTest {
 
   @Test
   void aThresholdSweepGivesWhatARunAtEachThresholdGives() throws IOException {
-    Path sim = dir.resolve("sim");
-    Run s =
-        run(
-            "simulate",
-            "--out",
-            sim.toString(),
-            "--preset",
-            "bench",
-            "--neurons",
-            "4",
-            "--duration-s",
-            "15");
-    assertEquals(0, s.code(), s.err());
+    Path sim = simulateBench(4, 15);
     Path sweep = dir.resolve("sweep.json");
     Run r =
         run("evaluate", "--input", sim.toString(), "--threshold-sweep", "--json", sweep.toString());
@@ -264,6 +240,24 @@ class CliTest {
       assertEquals(1, r.err().strip().lines().count(), r.err());
       assertTrue(r.err().contains(expected[i]), r.err());
     }
+  }
+
+  /** A bench-preset set of {@code neurons} traces of {@code durationS} s in dir/sim. */
+  private Path simulateBench(int neurons, int durationS) {
+    Path sim = dir.resolve("sim");
+    Run s =
+        run(
+            "simulate",
+            "--out",
+            sim.toString(),
+            "--preset",
+            "bench",
+            "--neurons",
+            String.valueOf(neurons),
+            "--duration-s",
+            String.valueOf(durationS));
+    assertEquals(0, s.code(), s.err());
+    return sim;
   }
 
   static long tp(Path json) throws IOException {
