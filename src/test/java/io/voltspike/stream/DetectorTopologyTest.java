@@ -137,8 +137,8 @@ class DetectorTopologyTest {
 
   @Test
   void aCalibratedUNetGivesTheOfflineSpikesAtEveryRate() {
-    // the operating point's calibration runs every window sign-flipped too: the stream's batches
-    // carry both copies, and its decisions past the 10 s warm-up match offline exactly
+    // the operating point's calibration runs windows sign-flipped too: the stream's batches carry
+    // both copies, and its decisions past the 10 s warm-up match offline exactly
     for (double rate : new double[] {500, 1000, 2000}) {
       Recording r =
           NeuronSimulator.simulate("n", TraceParams.of(Family.SUBTHRESHOLD, 6, 1, 25, rate), 35);

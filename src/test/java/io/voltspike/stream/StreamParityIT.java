@@ -191,8 +191,8 @@ class StreamParityIT {
 
   @Test
   void aCalibratedUNetGivesTheOfflineSpikesChunkedAndGrouped() {
-    // every window also runs sign-flipped: both copies travel in the stream's batches, per-neuron
-    // and for a group of neurons alike
+    // windows that could matter also run sign-flipped, and windows kept back wait with samples:
+    // both copies travel in the stream's batches, per-neuron and for a group of neurons alike
     assertChunkedAndGroupedMatchOffline(
         "calibrated",
         benchRecordings(4, 1),
