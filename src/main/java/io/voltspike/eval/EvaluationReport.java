@@ -34,6 +34,35 @@ public final class EvaluationReport {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 
+  /** The header of the count columns every table prints (tp to fp/s), in {@link #countCells}. */
+  public static final String COUNT_HEADER =
+      String.format(
+          Locale.ROOT,
+          "%6s %6s %6s %9s %9s %7s %9s %7s",
+          "tp",
+          "fp",
+          "fn",
+          "precision",
+          "recall",
+          "f1",
+          "accuracy",
+          "fp/s");
+
+  /** Counts and their scores as the columns of {@link #COUNT_HEADER}. */
+  public static String countCells(Counts c) {
+    return String.format(
+        Locale.ROOT,
+        "%6d %6d %6d %9s %9s %7s %9s %7s",
+        c.tp(),
+        c.fp(),
+        c.fn(),
+        fmt(c.precision()),
+        fmt(c.recall()),
+        fmt(c.f1()),
+        fmt(c.accuracy()),
+        fmt(c.fpPerSecond()));
+  }
+
   /** A fixed-width table: one row per group, for each detector. */
   public String table(boolean perFile) {
     StringBuilder sb = new StringBuilder();
@@ -48,19 +77,7 @@ public final class EvaluationReport {
               Math.round(toleranceMs)));
       sb.append(
           String.format(
-              Locale.ROOT,
-              "%-16s %6s %6s %6s %9s %9s %7s %9s %7s %9s %8s%n",
-              "group",
-              "tp",
-              "fp",
-              "fn",
-              "precision",
-              "recall",
-              "f1",
-              "accuracy",
-              "fp/s",
-              "samp.acc",
-              "<2.5sd"));
+              Locale.ROOT, "%-16s %s %9s %8s%n", "group", COUNT_HEADER, "samp.acc", "<2.5sd"));
       List<Map.Entry<String, List<TraceResult>>> rows = new ArrayList<>();
       if (perFile) {
         for (TraceResult t : rs) {
@@ -76,16 +93,9 @@ public final class EvaluationReport {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "%-16s %6d %6d %6d %9s %9s %7s %9s %7s %9s %8s%n",
+                "%-16s %s %9s %8s%n",
                 r.getKey(),
-                c.tp(),
-                c.fp(),
-                c.fn(),
-                fmt(c.precision()),
-                fmt(c.recall()),
-                fmt(c.f1()),
-                fmt(c.accuracy()),
-                fmt(c.fpPerSecond()),
+                countCells(c),
                 String.format(Locale.ROOT, "%.5f", c.sampleAccuracy()),
                 Double.isNaN(low) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * low)));
       }

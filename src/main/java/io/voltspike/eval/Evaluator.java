@@ -78,7 +78,7 @@ public final class Evaluator {
     List<Spike> spikes = detect(detectors, detector, options, explicitSign, r);
     long from = scoreFrom(r);
     List<Spike> scored = spikes.stream().filter(s -> s.sample() >= from).toList();
-    int[] truth = java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();
+    int[] truth = scoredTruth(r, from);
     Matcher.Result m =
         Matcher.match(truth, OfflineDetection.samples(scored), toleranceSamples(r.sampleRateHz()));
     Counts c =
@@ -117,13 +117,18 @@ public final class Evaluator {
         detect(detectors, detector, options, explicitSign, r).stream()
             .filter(s -> s.sample() >= from)
             .toList();
-    int[] truth = java.util.Arrays.stream(r.truth()).filter(x -> x >= from).toArray();
+    int[] truth = scoredTruth(r, from);
     return new ThresholdSweep.Trace(
         truth,
         spikes,
         toleranceSamples(r.sampleRateHz()),
         r.length() - from,
         (r.length() - from) / r.sampleRateHz());
+  }
+
+  /** The true spikes from sample {@code from} on. */
+  private static int[] scoredTruth(Recording r, long from) {
+    return java.util.Arrays.stream(r.truth()).filter(t -> t >= from).toArray();
   }
 
   /** The first scored sample of a recording ({@code score_from_ms}). */

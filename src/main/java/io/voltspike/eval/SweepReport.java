@@ -30,34 +30,11 @@ public record SweepReport(
             "detector unet, the rule alone (operating point fixed), tolerance +-%.1f ms: every"
                 + " probability threshold from one run%n",
             toleranceMs));
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "%-9s %6s %6s %6s %9s %9s %7s %9s %7s%n",
-            "threshold",
-            "tp",
-            "fp",
-            "fn",
-            "precision",
-            "recall",
-            "f1",
-            "accuracy",
-            "fp/s"));
+    sb.append(String.format(Locale.ROOT, "%-9s %s%n", "threshold", EvaluationReport.COUNT_HEADER));
     for (ThresholdSweep.Point p : points) {
-      Counts c = p.counts();
       sb.append(
           String.format(
-              Locale.ROOT,
-              "%-9.3f %6d %6d %6d %9s %9s %7s %9s %7s%n",
-              p.threshold(),
-              c.tp(),
-              c.fp(),
-              c.fn(),
-              EvaluationReport.fmt(c.precision()),
-              EvaluationReport.fmt(c.recall()),
-              EvaluationReport.fmt(c.f1()),
-              EvaluationReport.fmt(c.accuracy()),
-              EvaluationReport.fmt(c.fpPerSecond())));
+              Locale.ROOT, "%-9.3f %s%n", p.threshold(), EvaluationReport.countCells(p.counts())));
     }
     sb.append(
         best()
